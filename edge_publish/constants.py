@@ -1,0 +1,50 @@
+"""Every fixed number and address of edge-publish, in one place.
+
+Values that come from the Edge Add-ons API contract (the root, the token scope) and the
+limits we chose (timeouts, caps, the polling schedule's bounds) live here so that the client,
+the pipeline, the settings and the tests agree on them.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+# --- The API contract ---------------------------------------------------------------------
+API_ROOT: Final = "https://api.addons.microsoftedge.microsoft.com"
+TOKEN_SCOPE: Final = "https://api.addons.microsoftedge.microsoft.com/.default"  # noqa: S105 (a scope, not a secret)
+REQUEST_ID_HEADER: Final = "x-ms-middleware-request-id"
+PARTNER_CENTER_PRODUCT_URL: Final = (
+    "https://partner.microsoft.com/dashboard/microsoftedge/{product_id}/packages/overview"
+)
+PARTNER_CENTER_API_URL: Final = (
+    "https://partner.microsoft.com/dashboard/microsoftedge/publishersettings"
+)
+
+# --- Defaults of the inputs (action.yml and the settings model must agree) ----------------
+DEFAULT_OPERATION_TIMEOUT: Final = 600.0
+DEFAULT_RETRIES: Final = 5
+
+# --- Per-request timeouts -------------------------------------------------------------------
+CONNECT_TIMEOUT: Final = 10.0
+READ_TIMEOUT: Final = 60.0
+# The upload's read timeout is READ_TIMEOUT plus the time the body takes at this slow rate,
+# so that a 200 MB zip on a slow runner is not cut off while the server is still receiving.
+SLOW_UPLOAD_BYTES_PER_SECOND: Final = 1024 * 1024
+
+# --- Response size caps ---------------------------------------------------------------------
+MAX_STATUS_BODY: Final = 1024 * 1024
+
+# --- Upload streaming -----------------------------------------------------------------------
+UPLOAD_CHUNK: Final = 1024 * 1024
+PROGRESS_MIN_SIZE: Final = 5 * 1024 * 1024
+PROGRESS_MIN_INTERVAL: Final = 3.0
+
+# --- Polling schedule (see edge_publish.pipeline.poll_delay) ------------------------------
+POLL_FIRST: Final = 1.0
+POLL_GROWTH: Final = 0.1
+POLL_CAP: Final = 1.8
+
+# --- Retry backoff when the server gives no hint ---------------------------------------------
+BACKOFF_INITIAL: Final = 1.0
+BACKOFF_MAX: Final = 10.0
+BACKOFF_JITTER: Final = 1.0
