@@ -1,0 +1,288 @@
+"""The inputs: one pydantic-settings model, filled from the runner, the environment or flags.
+
+Three sources, highest priority first:
+
+1. command-line flags (``--product-id``), passed in by the CLI as keyword arguments;
+2. ``INPUT_<NAME>`` variables exactly as the runner sets them: upper-cased, hyphens kept
+   (``INPUT_PRODUCT-ID``);
+3. ``EDGE_<NAME>`` variables (``EDGE_PRODUCT_ID``), for other CI systems and for the
+   ``docker://`` form of the action, which maps no inputs.
+
+An empty string counts as "not given", since the runner passes every unset input as ``''``.
+A validation error names the input in its kebab-case spelling and never echoes a secret.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from edge_publish.constants import API_ROOT, DEFAULT_OPERATION_TIMEOUT, DEFAULT_RETRIES
+from edge_publish.errors import InvalidInput
+
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+SECRET_FIELDS = frozenset({"api_key", "client_secret"})
+
+
+def input_name(field: str) -> str:
+    """The kebab-case input name of a settings field (``product_id`` → ``product-id``)."""
+    return field.replace("_", "-")
+
+
+class _RunnerInputs(PydanticBaseSettingsSource):
+    """Read ``INPUT_<NAME>`` with hyphens kept, as the runner sets them."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:  # noqa: ARG002 (the base class's signature)
+        env_name = f"INPUT_{input_name(field_name).upper()}"
+        value = os.environ.get(env_name, "")
+        return (value or None), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, field in self.settings_cls.model_fields.items():
+            value, key, _ = self.get_field_value(field, name)
+            if value is not None:
+                values[key] = value
+        return values
+
+
+def is_loopback(host: str) -> bool:
+    """Whether *host* is a loopback name or address (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() in {"localhost", "localhost."}:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_url(value: str, what: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in {"https", "http"} or not parts.hostname:
+        raise ValueError(f"must be an https:// URL, got {value!r}")
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ValueError(
+            f"must use https:// ({what} would travel in clear text), got {value!r}; plain "
+            "http:// is allowed only for loopback hosts such as the simulator"
+        )
+    if parts.username or parts.password:
+        raise ValueError("must not embed credentials; pass them as inputs instead")
+    return value.rstrip("/")
+
+
+class Settings(BaseSettings):
+    """Every input of the action. Field names are the inputs' names with ``_`` for ``-``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="EDGE_",
+        env_ignore_empty=True,
+        extra="ignore",
+        validate_default=True,
+        hide_input_in_errors=True,
+    )
+
+    product_id: str = Field(
+        default="", description="The product's GUID from Partner Center (Extension overview)."
+    )
+    zip_path: str = Field(
+        default="",
+        description="The package: a path relative to the workspace, or a glob matching one file.",
+    )
+    client_id: str = Field(default="", description="The Publish API client id.")
+    api_key: SecretStr | None = Field(
+        default=None, description="The v1.1 API key (selects v1.1 auth). Keep it in a secret."
+    )
+    client_secret: SecretStr | None = Field(
+        default=None,
+        description="The legacy v1 client secret, used with access-token-url (deprecated).",
+    )
+    access_token_url: str | None = Field(
+        default=None, description="The legacy v1 access token URL, used with client-secret."
+    )
+    notes_for_certification: str = Field(
+        default="", description="Notes for the certification reviewers."
+    )
+    upload_only: bool = Field(
+        default=False, description="Upload and wait for validation, but do not publish."
+    )
+    dry_run: bool = Field(default=False, description="Check inputs and package; send nothing.")
+    operation_timeout: float = Field(
+        default=DEFAULT_OPERATION_TIMEOUT,
+        description="Seconds to wait for each operation's verdict, all waits and retries included.",
+    )
+    api_url: str = Field(
+        default=API_ROOT, description="The API root, for proxies and the simulator."
+    )
+    retries: int = Field(
+        default=DEFAULT_RETRIES,
+        description="Retries per request after a transient failure (0 turns retries off).",
+    )
+    retry_failed_operations: int = Field(
+        default=0,
+        description="Times to re-send an operation that failed with the store's generic error.",
+    )
+    treat_as_success: str = Field(
+        default="",
+        description="Comma-separated error codes that end the step with success "
+        "(e.g. NoModulesUpdated).",
+    )
+    package_checks: Literal["errors", "strict", "off"] = Field(
+        default="errors",
+        description="errors: errors stop the run; strict: warnings too; off: only basic checks.",
+    )
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,  # noqa: ARG003 (replaced by EDGE_* below)
+        dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003 (no .env files)
+        file_secret_settings: PydanticBaseSettingsSource,  # noqa: ARG003 (no secret dirs)
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Flags, then the runner's ``INPUT_*``, then ``EDGE_*``."""
+        edge_env = EnvSettingsSource(settings_cls, env_prefix="EDGE_", env_ignore_empty=True)
+        return (init_settings, _RunnerInputs(settings_cls), edge_env)
+
+    @field_validator("product_id", "zip_path", "client_id", mode="before")
+    @classmethod
+    def _strip(cls, value: object) -> object:
+        # Notes are left byte-exact; identifiers lose stray spaces pasted from a web page.
+        return value.strip() if isinstance(value, str) else value
+
+    @field_validator("product_id")
+    @classmethod
+    def _guid(cls, value: str) -> str:
+        value = value.strip()
+        if value and not _GUID.match(value):
+            raise ValueError(
+                f"must be a GUID like d34f98f5-f9b7-42b1-bebb-98707202b21d, got {value!r}; copy "
+                "it from Partner Center (Extension overview → Product ID)"
+            )
+        return value
+
+    @field_validator("api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        return _check_url(value.strip(), "your API key")
+
+    @field_validator("access_token_url")
+    @classmethod
+    def _token_url(cls, value: str | None) -> str | None:
+        return None if value is None else _check_url(value.strip(), "your client secret")
+
+    @field_validator("operation_timeout")
+    @classmethod
+    def _positive_timeout(cls, value: float) -> float:
+        if not 0 < value <= 24 * 3600:  # a day is a sane upper bound
+            raise ValueError(f"must be a number of seconds between 1 and 86400, got {value:g}")
+        return value
+
+    @field_validator("retries", "retry_failed_operations")
+    @classmethod
+    def _small_count(cls, value: int) -> int:
+        if not 0 <= value <= 100:  # noqa: PLR2004
+            raise ValueError(f"must be a whole number from 0 to 100, got {value}")
+        return value
+
+    @field_validator("api_key", "client_secret", mode="before")
+    @classmethod
+    def _blank_secret(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _auth_rules(self) -> Settings:
+        missing = [
+            input_name(name) for name in ("product_id", "zip_path") if not getattr(self, name)
+        ]
+        if missing:
+            raise ValueError(f"`{missing[0]}` is required; set it in the step's `with:`")
+        if self.api_key is not None and self.client_secret is not None:
+            raise ValueError(
+                "`api-key` and `client-secret` are both set; pass only `api-key` (v1.1) and drop "
+                "`client-secret` and `access-token-url`"
+            )
+        if self.dry_run:
+            return self  # a dry run checks shapes, not credentials
+        if not self.client_id:
+            raise ValueError("`client-id` is required; copy it from Partner Center (Publish API)")
+        if self.api_key is None and self.client_secret is None:
+            raise ValueError(
+                "no credentials: set `api-key` to the v1.1 API key from Partner Center "
+                "(Publish API), from a repository secret"
+            )
+        if self.client_secret is not None and not self.access_token_url:
+            raise ValueError(
+                "`client-secret` needs `access-token-url` (legacy v1); better, switch to a v1.1 "
+                "`api-key`"
+            )
+        return self
+
+    @property
+    def auth_method(self) -> Literal["api-key", "client-secret", "none"]:
+        """Which credential the run uses."""
+        if self.api_key is not None:
+            return "api-key"
+        if self.client_secret is not None:
+            return "client-secret"
+        return "none"
+
+    @property
+    def treat_as_success_codes(self) -> frozenset[str]:
+        """The codes of ``treat-as-success``, trimmed."""
+        return frozenset(c.strip() for c in self.treat_as_success.split(",") if c.strip())
+
+
+_TYPE_ERRORS = {
+    "bool_parsing": "true or false",
+    "float_parsing": "a number of seconds",
+    "int_parsing": "a whole number",
+    "literal_error": "",  # pydantic's own wording lists the choices
+}
+
+
+def _sentence(error: ValidationError) -> str:
+    first = error.errors()[0]
+    loc = [str(part) for part in first["loc"] if part != "__root__"]
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if loc:
+        name = input_name(loc[0])
+        if first["type"] in _TYPE_ERRORS:
+            given = first.get("input")
+            shown = "" if loc[0] in SECRET_FIELDS else f", got {given!r}"
+            expected = _TYPE_ERRORS[first["type"]] or message.removeprefix("Input should be ")
+            return f"`{name}` must be {expected}{shown}"
+        return f"`{name}` {message}"
+    return message if message.startswith("`") else message[0].upper() + message[1:]
+
+
+def load_settings(**flags: Any) -> Settings:  # noqa: ANN401 (flag values of any field type)
+    """Build the settings from flags and the environment.
+
+    Raises:
+        InvalidInput: with one sentence naming the input and the fix.
+    """
+    try:
+        return Settings(**{k: v for k, v in flags.items() if v is not None})
+    except ValidationError as exc:
+        raise InvalidInput(_sentence(exc)) from None

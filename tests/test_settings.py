@@ -1,0 +1,191 @@
+import pytest
+
+from edge_publish.errors import InvalidInput
+from edge_publish.settings import Settings, input_name, is_loopback, load_settings
+
+GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch):
+    import os
+
+    for name in list(os.environ):
+        if name.startswith(("INPUT_", "EDGE_")):
+            monkeypatch.delenv(name)
+
+
+def runner_env(monkeypatch, **inputs: str) -> None:
+    """Set inputs exactly as the runner does: INPUT_<NAME> upper-cased, hyphens kept."""
+    for name, value in inputs.items():
+        monkeypatch.setenv(f"INPUT_{name.replace('_', '-').upper()}", value)
+
+
+def test_reads_runner_inputs_with_hyphens(monkeypatch):
+    runner_env(
+        monkeypatch,
+        product_id=GUID,
+        zip_path="dist/ext.zip",
+        client_id="cid",
+        api_key="key-1234",
+        upload_only="true",
+        operation_timeout="30",
+        notes_for_certification="  keep my spaces\n",
+    )
+    s = load_settings()
+    assert s.product_id == GUID
+    assert s.zip_path == "dist/ext.zip"
+    assert s.client_id == "cid"
+    assert s.api_key is not None
+    assert s.api_key.get_secret_value() == "key-1234"
+    assert s.upload_only is True
+    assert s.operation_timeout == 30.0
+    assert s.notes_for_certification == "  keep my spaces\n"
+    assert s.auth_method == "api-key"
+
+
+def test_runner_defaults_and_empty_strings_count_as_not_given(monkeypatch):
+    # The runner passes every unset input as its default or ''.
+    runner_env(
+        monkeypatch,
+        product_id=GUID,
+        zip_path="x.zip",
+        client_id="cid",
+        api_key="key-1234",
+        client_secret="",
+        access_token_url="",
+        notes_for_certification="",
+        upload_only="false",
+        dry_run="false",
+        operation_timeout="600",
+        api_url="https://api.addons.microsoftedge.microsoft.com",
+    )
+    s = load_settings()
+    assert s.client_secret is None
+    assert s.access_token_url is None
+    assert s.upload_only is False
+    assert s.dry_run is False
+
+
+def test_edge_env_and_flags(monkeypatch):
+    monkeypatch.setenv("EDGE_PRODUCT_ID", GUID)
+    monkeypatch.setenv("EDGE_ZIP_PATH", "from-env.zip")
+    monkeypatch.setenv("EDGE_CLIENT_ID", "cid")
+    monkeypatch.setenv("EDGE_API_KEY", "key-1234")
+    s = load_settings(zip_path="from-flag.zip")
+    assert s.product_id == GUID
+    assert s.zip_path == "from-flag.zip"  # flags win over the environment
+
+
+def test_runner_inputs_win_over_edge_env(monkeypatch):
+    monkeypatch.setenv("EDGE_ZIP_PATH", "edge.zip")
+    runner_env(monkeypatch, product_id=GUID, zip_path="input.zip", client_id="c", api_key="k-123")
+    assert load_settings().zip_path == "input.zip"
+
+
+def test_v1_token_flow(monkeypatch):
+    runner_env(
+        monkeypatch,
+        product_id=GUID,
+        zip_path="x.zip",
+        client_id="cid",
+        client_secret="sec-1234",
+        access_token_url="https://login.microsoftonline.com/t/oauth2/v2.0/token",
+    )
+    s = load_settings()
+    assert s.auth_method == "client-secret"
+
+
+@pytest.mark.parametrize(
+    ("inputs", "fragment"),
+    [
+        ({"product_id": "abc"}, "`product-id` must be a GUID like"),
+        ({"product_id": ""}, "`product-id` is required"),
+        ({"zip_path": ""}, "`zip-path` is required"),
+        ({"client_id": ""}, "`client-id` is required"),
+        ({"api_key": ""}, "No credentials: set `api-key`"),
+        ({"client_secret": "s3cret-value"}, "`api-key` and `client-secret` are both set"),
+        ({"upload_only": "maybe"}, "`upload-only` "),
+        ({"operation_timeout": "-5"}, "`operation-timeout` must be a number of seconds"),
+        ({"api_url": "http://example.com"}, "`api-url` must use https://"),
+        ({"package_checks": "lenient"}, "`package-checks` "),
+    ],
+)
+def test_validation_errors_name_the_input(monkeypatch, inputs, fragment):
+    base = {"product_id": GUID, "zip_path": "x.zip", "client_id": "cid", "api_key": "key-1234"}
+    runner_env(monkeypatch, **{**base, **inputs})
+    with pytest.raises(InvalidInput) as info:
+        load_settings()
+    assert fragment in info.value.message
+    assert "key-1234" not in info.value.message
+    assert "s3cret-value" not in info.value.message
+
+
+def test_guid_error_shows_the_value(monkeypatch):
+    runner_env(monkeypatch, product_id="abc", zip_path="x.zip", client_id="c", api_key="k-123")
+    with pytest.raises(InvalidInput, match="got 'abc'"):
+        load_settings()
+
+
+def test_client_secret_needs_token_url(monkeypatch):
+    runner_env(monkeypatch, product_id=GUID, zip_path="x.zip", client_id="c", client_secret="s-123")
+    with pytest.raises(InvalidInput, match="`client-secret` needs `access-token-url`"):
+        load_settings()
+
+
+def test_dry_run_needs_no_credentials(monkeypatch):
+    runner_env(monkeypatch, product_id=GUID, zip_path="x.zip", dry_run="true")
+    s = load_settings()
+    assert s.dry_run is True
+    assert s.auth_method == "none"
+
+
+def test_secrets_are_hidden_in_repr(monkeypatch):
+    runner_env(monkeypatch, product_id=GUID, zip_path="x.zip", client_id="c", api_key="topsecret")
+    s = load_settings()
+    assert "topsecret" not in repr(s)
+    assert "topsecret" not in str(s)
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9", "http://127.5.4.3"],
+)
+def test_plain_http_allowed_on_loopback(monkeypatch, url):
+    runner_env(monkeypatch, product_id=GUID, zip_path="x", client_id="c", api_key="k-123", api_url=url)
+    assert load_settings().api_url == url
+
+
+def test_token_url_must_be_https(monkeypatch):
+    runner_env(
+        monkeypatch,
+        product_id=GUID,
+        zip_path="x",
+        client_id="c",
+        client_secret="s-123",
+        access_token_url="http://login.example.com/token",
+    )
+    with pytest.raises(InvalidInput, match="`access-token-url` must use https://"):
+        load_settings()
+
+
+def test_treat_as_success_codes(monkeypatch):
+    runner_env(
+        monkeypatch,
+        product_id=GUID,
+        zip_path="x",
+        client_id="c",
+        api_key="k-123",
+        treat_as_success=" NoModulesUpdated, InProgressSubmission ,",
+    )
+    assert load_settings().treat_as_success_codes == {"NoModulesUpdated", "InProgressSubmission"}
+
+
+def test_helpers():
+    assert input_name("notes_for_certification") == "notes-for-certification"
+    assert is_loopback("127.0.0.1")
+    assert is_loopback("::1")
+    assert is_loopback("localhost")
+    assert not is_loopback("10.0.0.1")
+    assert not is_loopback("example.com")
+    assert set(Settings.model_fields) >= {"product_id", "zip_path", "api_key", "retries"}
