@@ -1,0 +1,153 @@
+"""The runner's protocol: workflow commands on stdout, and the output and summary files.
+
+This is the only module that writes ``::command::`` lines, ``$GITHUB_OUTPUT`` and
+``$GITHUB_STEP_SUMMARY``. It knows nothing of HTTP. Outside GitHub Actions
+(``GITHUB_ACTIONS`` unset) it degrades to plain text: no mask lines, no annotations syntax,
+outputs printed as ``name=value``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Final, Literal
+
+from edge_publish.log import known_secrets, redact
+
+# The runner rejects a step summary over 1 MiB; stay well under it.
+SUMMARY_LIMIT: Final = 1000 * 1024
+
+OUTPUT_NAMES: Final = (
+    "result",
+    "upload-operation-id",
+    "publish-operation-id",
+    "upload-status",
+    "publish-status",
+    "submission-id",
+    "error-code",
+    "error-message",
+    "extension-version",
+    "extension-name",
+)
+
+
+class OutputFileError(RuntimeError):
+    """A value could not be written safely to the runner's output file."""
+
+
+def in_actions() -> bool:
+    """Whether we run under GitHub Actions (the runner sets ``GITHUB_ACTIONS=true``)."""
+    return os.environ.get("GITHUB_ACTIONS") == "true"
+
+
+def _emit(line: str) -> None:
+    sys.stdout.write(line + "\n")
+    sys.stdout.flush()
+
+
+def escape_data(value: str) -> str:
+    """Escape an annotation's message, as the official toolkit does (``%`` first)."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """Escape an annotation property (``title=…``): data escaping plus ``:`` and ``,``."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def add_mask(value: str) -> None:
+    """Ask the runner to mask *value* in the log; a no-op outside Actions.
+
+    A multi-line secret is masked line by line, since the runner masks per line.
+    """
+    if not in_actions():
+        return
+    for line in value.splitlines() or [value]:
+        if line.strip():
+            _emit(f"::add-mask::{line}")
+
+
+def annotate(level: Literal["error", "warning", "notice"], message: str, title: str = "") -> None:
+    """Write an annotation (an ``::error::`` line in Actions, ``error: …`` elsewhere)."""
+    message = redact(message)
+    title = redact(title)
+    if not in_actions():
+        _emit(f"{level}: {title + ': ' if title else ''}{message}")
+        return
+    props = f" title={escape_property(title)}" if title else ""
+    _emit(f"::{level}{props}::{escape_data(message)}")
+
+
+@contextmanager
+def group(title: str) -> Iterator[None]:
+    """Fold the lines of one phase into a collapsible group of the log."""
+    if in_actions():
+        _emit(f"::group::{escape_data(title)}")
+    else:
+        _emit(f"== {title}")
+    try:
+        yield
+    finally:
+        if in_actions():
+            _emit("::endgroup::")
+
+
+def _check_clean(name: str, value: str) -> None:
+    for secret in known_secrets():
+        if secret in value:
+            raise OutputFileError(f"refusing to write output {name!r}: it contains a secret")
+
+
+def format_outputs(outputs: Mapping[str, str]) -> str:
+    """Format outputs in the runner's heredoc form, a fresh random delimiter per value.
+
+    Raises:
+        OutputFileError: for an undeclared name, a value holding its delimiter (as the
+            official toolkit does), or a value holding a secret.
+    """
+    chunks = []
+    for name, value in outputs.items():
+        if name not in OUTPUT_NAMES:
+            raise OutputFileError(f"{name!r} is not a declared output")
+        _check_clean(name, value)
+        delimiter = f"ghadelimiter_{uuid.uuid4()}"
+        if delimiter in name or delimiter in value:
+            raise OutputFileError(f"unexpected input: output {name!r} contains the delimiter")
+        chunks.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+    return "".join(chunks)
+
+
+def write_outputs(outputs: Mapping[str, str]) -> None:
+    """Append outputs to ``$GITHUB_OUTPUT``; outside Actions print them as ``name=value``."""
+    path = os.environ.get("GITHUB_OUTPUT")
+    text = format_outputs(outputs)
+    if path:
+        with Path(path).open("a", encoding="utf-8") as fh:
+            fh.write(text)
+        return
+    for name, value in outputs.items():
+        _emit(f"{name}={value!r}" if "\n" in value else f"{name}={value}")
+
+
+def write_summary(markdown: str) -> bool:
+    """Append the job summary to ``$GITHUB_STEP_SUMMARY``, if the runner gave one.
+
+    The text is cut to stay under the runner's 1 MiB limit (with a note saying so), and a
+    summary that still holds a secret is refused.
+    """
+    path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if not path:
+        return False
+    _check_clean("summary", markdown)
+    encoded = markdown.encode("utf-8")
+    if len(encoded) > SUMMARY_LIMIT:
+        note = "\n\n_The summary was cut here: it exceeded the runner's 1 MiB limit._\n"
+        cut = encoded[: SUMMARY_LIMIT - len(note.encode())].decode("utf-8", "ignore")
+        markdown = cut + note
+    with Path(path).open("a", encoding="utf-8") as fh:
+        fh.write(markdown)
+    return True

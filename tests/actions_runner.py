@@ -1,0 +1,163 @@
+"""A stand-in for the GitHub runner: run entrypoint.py as a container action is run, and read
+the output file back under the runner's own parsing rules."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+ENTRYPOINT = REPO / "entrypoint.py"
+
+
+class RunnerParseError(ValueError):
+    pass
+
+
+def parse_output_file(text: str) -> dict[str, str]:
+    """Parse $GITHUB_OUTPUT as actions/runner's SetOutputFileCommand does.
+
+    A line `name=value` sets a value; `name<<DELIM` starts a heredoc that ends at a line equal
+    to DELIM; whichever of `=` and `<<` comes first decides. Anything else is an error.
+    """
+    outputs: dict[str, str] = {}
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if not line:
+            continue
+        eq, heredoc = line.find("="), line.find("<<")
+        if eq >= 0 and (heredoc < 0 or eq < heredoc):
+            name, value = line[:eq], line[eq + 1 :]
+        elif heredoc >= 0:
+            name, delimiter = line[:heredoc], line[heredoc + 2 :]
+            if not name or not delimiter:
+                raise RunnerParseError(f"invalid heredoc line {line!r}")
+            body = []
+            while True:
+                if i >= len(lines):
+                    raise RunnerParseError(f"heredoc {delimiter!r} is not closed")
+                current = lines[i]
+                i += 1
+                if current == delimiter:
+                    break
+                body.append(current)
+            value = "\n".join(body)
+        else:
+            raise RunnerParseError(f"invalid line {line!r}")
+        if not name:
+            raise RunnerParseError(f"empty name in {line!r}")
+        outputs[name] = value
+    return outputs
+
+
+@dataclass
+class ActionRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    outputs: dict[str, str]
+    output_text: str
+    summary: str
+
+    @property
+    def log(self) -> str:
+        return self.stdout + self.stderr
+
+
+def inputs_env(**inputs: str) -> dict[str, str]:
+    """INPUT_<NAME> for each input, as the runner spells it: upper-case, hyphens kept."""
+    return {f"INPUT_{name.replace('_', '-').upper()}": value for name, value in inputs.items()}
+
+
+# Every input of action.yml with its default, as the runner passes them when unset.
+DEFAULT_INPUTS = {
+    "product-id": "",
+    "zip-path": "",
+    "client-id": "",
+    "api-key": "",
+    "client-secret": "",
+    "access-token-url": "",
+    "notes-for-certification": "",
+    "upload-only": "false",
+    "dry-run": "false",
+    "operation-timeout": "600",
+    "api-url": "https://api.addons.microsoftedge.microsoft.com",
+    "retries": "5",
+    "retry-failed-operations": "0",
+    "treat-as-success": "",
+    "package-checks": "errors",
+}
+
+
+def run_action(
+    workspace: Path,
+    inputs: dict[str, str],
+    *,
+    extra_env: dict[str, str] | None = None,
+    timeout: float = 90,
+) -> ActionRun:
+    """Run entrypoint.py in a subprocess exactly as the runner runs the container action."""
+    files = workspace.parent / f"{workspace.name}-file-commands"
+    files.mkdir(exist_ok=True)
+    output_file = files / "set_output"
+    summary_file = files / "step_summary"
+    output_file.write_text("")
+    summary_file.write_text("")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("INPUT_", "EDGE_", "GITHUB_", "RUNNER_"))
+    }
+    all_inputs = {**DEFAULT_INPUTS, **inputs}
+    env.update({f"INPUT_{k.upper()}": v for k, v in all_inputs.items()})
+    env.update(
+        {
+            "GITHUB_ACTIONS": "true",
+            "CI": "true",
+            "GITHUB_WORKSPACE": str(workspace),
+            "GITHUB_OUTPUT": str(output_file),
+            "GITHUB_STEP_SUMMARY": str(summary_file),
+            "GITHUB_REPOSITORY": "octo-org/my-extension",
+            "GITHUB_REF": "refs/tags/v1.2.3",
+            "RUNNER_OS": "Linux",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    env.update(extra_env or {})
+    proc = subprocess.run(
+        [sys.executable, str(ENTRYPOINT)],
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    output_text = output_file.read_text()
+    return ActionRun(
+        returncode=proc.returncode,
+        stdout=proc.stdout,
+        stderr=proc.stderr,
+        outputs=parse_output_file(output_text),
+        output_text=output_text,
+        summary=summary_file.read_text(),
+    )
+
+
+def outside_code(markdown: str) -> str:
+    """The Markdown with fenced code blocks and code spans removed: what renders as markup."""
+    import re
+
+    text = re.sub(r"(?ms)^(`{3,}|~{3,})[^\n]*\n.*?^\1`*\s*$", "", markdown)
+    return re.sub(r"(`+).*?\1", "", text)
+
+
+HOSTILE_MARKUP = ("<script", "<img", "evil.example", "[click me]", "::set-env", "::add-mask::zzz")
