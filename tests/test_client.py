@@ -1,0 +1,242 @@
+import hashlib
+import json
+import time
+
+import httpx
+import pytest
+import stamina
+
+from edge_publish.client import (
+    Auth,
+    EdgeClient,
+    operation_id_from_location,
+    parse_status,
+)
+from edge_publish.errors import ApiError, ProtocolError, PublishUncertain, Throttled
+
+GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
+API = "https://api.example.test"
+
+
+@pytest.fixture(autouse=True)
+def no_waits():
+    with stamina.set_testing(True, attempts=10):
+        yield
+
+
+def client_with(handler, auth=None, retries=3, secrets=None):
+    return EdgeClient(
+        api_url=API,
+        product_id=GUID,
+        auth=auth or Auth("cid", api_key="key-1234"),
+        retries=retries,
+        on_secret=(secrets.append if secrets is not None else lambda _: None),
+        transport=httpx.MockTransport(handler),
+    )
+
+
+def far():
+    return time.monotonic() + 60
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "op-123",
+        "/v1/products/x/submissions/draft/package/operations/op-123",
+        "https://api.addons.microsoftedge.microsoft.com/v1/products/x/submissions/operations/op-123",
+        "  op-123  ",
+        "/v1/products/x/submissions/operations/op-123/",
+    ],
+)
+def test_location_forms(location):
+    assert operation_id_from_location(location) == "op-123"
+
+
+@pytest.mark.parametrize("location", [None, "", "   "])
+def test_missing_location(location):
+    with pytest.raises(ProtocolError, match="no Location header"):
+        operation_id_from_location(location)
+
+
+def test_location_without_an_id():
+    with pytest.raises(ProtocolError, match="holds no operation id"):
+        operation_id_from_location("https://x/<script>")
+
+
+def test_parse_status_shapes():
+    ok = parse_status("op", b'{"id":"op","status":"Succeeded","message":"Successfully created submission with ID 12ab-34","errorCode":"","errors":null}')
+    assert ok.done and ok.status == "Succeeded" and ok.submission_id == "12ab-34"
+    generic = parse_status("op", b'{"status":"Failed","message":"An error occurred while performing the operation","errorCode":null,"errors":null}')
+    assert generic.is_generic_failure
+    coded = parse_status("op", b'{"status":"Failed","message":"m","errorCode":"ModuleStateUnPublishable","errors":[{"message":"Invalid module : x"}]}')
+    assert not coded.is_generic_failure
+    assert coded.errors == ("Invalid module : x",)
+    strings = parse_status("op", b'{"status":"Failed","errorCode":"X","errors":["plain string"]}')
+    assert strings.errors == ("plain string",)
+    unexpected = parse_status("op", b'{"id":"op","message":"An error occurred while processing the request."}')
+    assert unexpected.status is None and unexpected.done
+    progress = parse_status("op", b'{"status":"InProgress","message":null,"errorCode":null,"errors":null}')
+    assert not progress.done and progress.message == ""
+
+
+def test_upload_streams_from_disk_with_headers(tmp_path):
+    data = bytes(range(256)) * 20000  # ~5 MiB: more than one chunk
+    pkg = tmp_path / "ext.zip"
+    pkg.write_bytes(data)
+    seen = {}
+
+    def handler(request: httpx.Request):
+        seen["headers"] = request.headers
+        seen["body"] = b"".join(request.stream)
+        return httpx.Response(202, headers={"Location": "op-9"})
+
+    progress = []
+    with client_with(handler) as client:
+        upload = client.upload(pkg, deadline=far(), progress=lambda *a: progress.append(a))
+    assert upload.operation_id == "op-9"
+    assert upload.sha256 == hashlib.sha256(data).hexdigest()
+    assert seen["body"] == data
+    h = seen["headers"]
+    assert h["content-type"] == "application/zip"
+    assert h["content-length"] == str(len(data))
+    assert "transfer-encoding" not in h
+    assert h["authorization"] == "ApiKey key-1234"
+    assert h["x-clientid"] == "cid"
+    assert h["user-agent"].startswith("edge-publish/")
+
+
+def test_publish_sends_notes_as_json(tmp_path):
+    seen = {}
+
+    def handler(request):
+        seen["body"] = request.read()
+        seen["ct"] = request.headers["content-type"]
+        return httpx.Response(202, headers={"Location": "/v1/products/x/submissions/operations/p-1"})
+
+    notes = 'Quotes "here"\nnew line, ünïcødé ✓'
+    with client_with(handler) as client:
+        assert client.publish(notes, deadline=far()) == "p-1"
+    assert json.loads(seen["body"]) == {"notes": notes}
+    assert seen["ct"] == "application/json"
+
+
+def test_token_flow_fetches_once_and_reports_the_secret():
+    calls = []
+
+    def handler(request):
+        calls.append(request.url.path)
+        if request.url.path.endswith("/token"):
+            form = dict(x.split("=", 1) for x in request.read().decode().split("&"))
+            assert form["grant_type"] == "client_credentials"
+            assert form["scope"] == "https%3A%2F%2Fapi.addons.microsoftedge.microsoft.com%2F.default"
+            assert form["client_secret"] == "sec-1234"
+            assert "authorization" not in request.headers
+            return httpx.Response(200, json={"token_type": "Bearer", "expires_in": 3599, "access_token": "tok-abc"})
+        assert request.headers["authorization"] == "Bearer tok-abc"
+        return httpx.Response(200, json={"status": "InProgress"})
+
+    learned = []
+    auth = Auth("cid", client_secret="sec-1234", token_url="https://login.example/t/oauth2/v2.0/token")
+    with client_with(handler, auth=auth, secrets=learned) as client:
+        client.upload_status("op", deadline=far())
+        client.publish_status("op", deadline=far())
+    assert learned == ["tok-abc"]
+    assert calls.count("/t/oauth2/v2.0/token") == 1
+
+
+@pytest.mark.parametrize(
+    ("code", "body", "error_code", "fragment"),
+    [
+        (401, b"", "Unauthorized", "72 days"),
+        (403, b"Client ID is Invalid", "Forbidden", "Client ID is Invalid"),
+        (404, b"<html>Web Site not found</html>", "NotFound", GUID),
+        (410, b"", "Gone", "retired the v1 API"),
+    ],
+)
+def test_http_errors_are_final_and_explained(code, body, error_code, fragment):
+    calls = []
+
+    def handler(request):
+        calls.append(1)
+        return httpx.Response(code, content=body, headers={"x-ms-middleware-request-id": "req-7"})
+
+    with client_with(handler) as client, pytest.raises(ApiError) as info:
+        client.upload_status("op", deadline=far())
+    assert info.value.code == error_code
+    assert fragment in info.value.message
+    assert info.value.request_id == "req-7"
+    assert len(calls) == 1
+
+
+def test_redirect_is_not_followed():
+    calls = []
+
+    def handler(request):
+        calls.append(str(request.url))
+        return httpx.Response(302, headers={"Location": "https://elsewhere.example/steal"})
+
+    with client_with(handler) as client, pytest.raises(ApiError, match="elsewhere.example") as info:
+        client.upload_status("op", deadline=far())
+    assert info.value.status_code == 302
+    assert len(calls) == 1
+
+
+def test_oversized_body_is_cut_off():
+    def handler(request):
+        return httpx.Response(200, content=iter([b"[" + b" " * 65536] * 40))
+
+    with client_with(handler) as client, pytest.raises(ProtocolError, match="exceeded 1024 KiB"):
+        client.upload_status("op", deadline=far())
+
+
+def test_poll_retries_transient_then_succeeds():
+    answers = [httpx.Response(500), httpx.Response(200, content=b'{"status":"Succ'), httpx.Response(200, json={"status": "Succeeded", "message": "ok", "errorCode": ""})]
+
+    def handler(request):
+        return answers.pop(0)
+
+    with client_with(handler) as client:
+        assert client.upload_status("op", deadline=far()).status == "Succeeded"
+    assert answers == []
+
+
+def test_publish_500_is_not_resent():
+    calls = []
+
+    def handler(request):
+        calls.append(1)
+        return httpx.Response(500)
+
+    with client_with(handler) as client, pytest.raises(PublishUncertain, match="Partner Center"):
+        client.publish("n", deadline=far())
+    assert len(calls) == 1
+
+
+def test_publish_drop_is_not_resent():
+    calls = []
+
+    def handler(request):
+        calls.append(1)
+        raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+
+    with client_with(handler) as client, pytest.raises(PublishUncertain):
+        client.publish("n", deadline=far())
+    assert len(calls) == 1
+
+
+def test_publish_502_then_accepted():
+    answers = [httpx.Response(502, text="<html>Bad Gateway</html>"), httpx.Response(202, headers={"Location": "p-2"})]
+    with client_with(lambda r: answers.pop(0)) as client:
+        assert client.publish("n", deadline=far()) == "p-2"
+
+
+def test_persistent_429_ends_throttled_within_budget():
+    def handler(request):
+        return httpx.Response(429, headers={"Retry-After": "1"})
+
+    with stamina.set_testing(False), client_with(handler) as client:
+        started = time.monotonic()
+        with pytest.raises(Throttled, match="429"):
+            client.upload_status("op", deadline=time.monotonic() + 2.5)
+    assert time.monotonic() - started < 4
