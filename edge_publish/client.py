@@ -389,15 +389,17 @@ class EdgeClient:
                         request_id=response.headers.get(REQUEST_ID_HEADER),
                     )
         if not response.is_success:
-            self._log_failure(method, url, response)
+            self._log_failure(method, url, response, bytes(body))
             raise HttpStatusError(response.status_code, response.headers, bytes(body), url)
         self._log.debug(f"{method} {_path(url)}", status=response.status_code)
         return response, bytes(body)
 
-    def _log_failure(self, method: str, url: str, response: httpx.Response) -> None:
+    def _log_failure(self, method: str, url: str, response: httpx.Response, body: bytes) -> None:
+        excerpt = body[:300].decode("utf-8", "replace").strip()
         self._log.info(
             f"{method} {_path(url)} answered {response.status_code}",
             request_id=response.headers.get(REQUEST_ID_HEADER, "-"),
+            **({"body": ServerText(excerpt)} if excerpt else {}),
         )
 
     # --- failures into user-facing errors ------------------------------------------------------

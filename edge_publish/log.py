@@ -113,6 +113,9 @@ class ActionsRenderer:
     separately by `edge_publish.github`); debug lines are prefixed ``debug:``.
     """
 
+    def __init__(self, *, fence_server_text: bool = True) -> None:
+        self.fence_server_text = fence_server_text
+
     def __call__(self, _logger: object, method: str, event_dict: MutableMapping[str, Any]) -> str:
         """Build the line."""
         event = event_dict.pop("event", "")
@@ -122,10 +125,16 @@ class ActionsRenderer:
         line = " ".join(parts)
         if level in {"warning", "error", "critical", "debug"}:
             line = f"{'error' if level == 'critical' else level}: {line}"
-        fenced = isinstance(event, ServerText) or any(
-            isinstance(v, ServerText) for v in event_dict.values()
+        # Fence server text; and, as a second line of defence, any line that could read as a
+        # command (several lines, or one starting with "::"), whatever its origin.
+        fenced = (
+            isinstance(event, ServerText)
+            or any(isinstance(v, ServerText) for v in event_dict.values())
+            or "\n" in line
+            or "\r" in line
+            or line.lstrip().startswith("::")
         )
-        return fence(line) if fenced else line
+        return fence(line) if fenced and self.fence_server_text else line
 
 
 def fence(text: str) -> str:
@@ -138,14 +147,18 @@ def _debug_enabled() -> bool:
     return os.environ.get("RUNNER_DEBUG") == "1" or os.environ.get("EDGE_DEBUG") == "1"
 
 
-def configure(stream: TextIO | None = None) -> None:
-    """Set structlog up for the Actions log (idempotent)."""
+def configure(stream: TextIO | None = None, *, fence_server_text: bool = True) -> None:
+    """Set structlog up for the Actions log (idempotent).
+
+    ``fence_server_text=False`` is for a terminal or another CI system, where a
+    stop-commands block means nothing and would only clutter the log.
+    """
     level = 10 if _debug_enabled() else 20  # logging.DEBUG / logging.INFO, without importing it
     structlog.configure(
         processors=[
             structlog.processors.add_log_level,
             redact_processor,
-            ActionsRenderer(),
+            ActionsRenderer(fence_server_text=fence_server_text),
         ],
         wrapper_class=structlog.make_filtering_bound_logger(level),
         logger_factory=structlog.PrintLoggerFactory(stream or sys.stdout),

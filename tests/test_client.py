@@ -65,18 +65,31 @@ def test_location_without_an_id():
 
 
 def test_parse_status_shapes():
-    ok = parse_status("op", b'{"id":"op","status":"Succeeded","message":"Successfully created submission with ID 12ab-34","errorCode":"","errors":null}')
+    ok = parse_status(
+        "op",
+        b'{"id":"op","status":"Succeeded","message":"Successfully created submission with ID 12ab-34","errorCode":"","errors":null}',
+    )
     assert ok.done and ok.status == "Succeeded" and ok.submission_id == "12ab-34"
-    generic = parse_status("op", b'{"status":"Failed","message":"An error occurred while performing the operation","errorCode":null,"errors":null}')
+    generic = parse_status(
+        "op",
+        b'{"status":"Failed","message":"An error occurred while performing the operation","errorCode":null,"errors":null}',
+    )
     assert generic.is_generic_failure
-    coded = parse_status("op", b'{"status":"Failed","message":"m","errorCode":"ModuleStateUnPublishable","errors":[{"message":"Invalid module : x"}]}')
+    coded = parse_status(
+        "op",
+        b'{"status":"Failed","message":"m","errorCode":"ModuleStateUnPublishable","errors":[{"message":"Invalid module : x"}]}',
+    )
     assert not coded.is_generic_failure
     assert coded.errors == ("Invalid module : x",)
     strings = parse_status("op", b'{"status":"Failed","errorCode":"X","errors":["plain string"]}')
     assert strings.errors == ("plain string",)
-    unexpected = parse_status("op", b'{"id":"op","message":"An error occurred while processing the request."}')
+    unexpected = parse_status(
+        "op", b'{"id":"op","message":"An error occurred while processing the request."}'
+    )
     assert unexpected.status is None and unexpected.done
-    progress = parse_status("op", b'{"status":"InProgress","message":null,"errorCode":null,"errors":null}')
+    progress = parse_status(
+        "op", b'{"status":"InProgress","message":null,"errorCode":null,"errors":null}'
+    )
     assert not progress.done and progress.message == ""
 
 
@@ -112,7 +125,9 @@ def test_publish_sends_notes_as_json(tmp_path):
     def handler(request):
         seen["body"] = request.read()
         seen["ct"] = request.headers["content-type"]
-        return httpx.Response(202, headers={"Location": "/v1/products/x/submissions/operations/p-1"})
+        return httpx.Response(
+            202, headers={"Location": "/v1/products/x/submissions/operations/p-1"}
+        )
 
     notes = 'Quotes "here"\nnew line, ünïcødé ✓'
     with client_with(handler) as client:
@@ -129,15 +144,21 @@ def test_token_flow_fetches_once_and_reports_the_secret():
         if request.url.path.endswith("/token"):
             form = dict(x.split("=", 1) for x in request.read().decode().split("&"))
             assert form["grant_type"] == "client_credentials"
-            assert form["scope"] == "https%3A%2F%2Fapi.addons.microsoftedge.microsoft.com%2F.default"
+            assert (
+                form["scope"] == "https%3A%2F%2Fapi.addons.microsoftedge.microsoft.com%2F.default"
+            )
             assert form["client_secret"] == "sec-1234"
             assert "authorization" not in request.headers
-            return httpx.Response(200, json={"token_type": "Bearer", "expires_in": 3599, "access_token": "tok-abc"})
+            return httpx.Response(
+                200, json={"token_type": "Bearer", "expires_in": 3599, "access_token": "tok-abc"}
+            )
         assert request.headers["authorization"] == "Bearer tok-abc"
         return httpx.Response(200, json={"status": "InProgress"})
 
     learned = []
-    auth = Auth("cid", client_secret="sec-1234", token_url="https://login.example/t/oauth2/v2.0/token")
+    auth = Auth(
+        "cid", client_secret="sec-1234", token_url="https://login.example/t/oauth2/v2.0/token"
+    )
     with client_with(handler, auth=auth, secrets=learned) as client:
         client.upload_status("op", deadline=far())
         client.publish_status("op", deadline=far())
@@ -176,7 +197,10 @@ def test_redirect_is_not_followed():
         calls.append(str(request.url))
         return httpx.Response(302, headers={"Location": "https://elsewhere.example/steal"})
 
-    with client_with(handler) as client, pytest.raises(ApiError, match="elsewhere.example") as info:
+    with (
+        client_with(handler) as client,
+        pytest.raises(ApiError, match=r"elsewhere\.example") as info,
+    ):
         client.upload_status("op", deadline=far())
     assert info.value.status_code == 302
     assert len(calls) == 1
@@ -191,7 +215,11 @@ def test_oversized_body_is_cut_off():
 
 
 def test_poll_retries_transient_then_succeeds():
-    answers = [httpx.Response(500), httpx.Response(200, content=b'{"status":"Succ'), httpx.Response(200, json={"status": "Succeeded", "message": "ok", "errorCode": ""})]
+    answers = [
+        httpx.Response(500),
+        httpx.Response(200, content=b'{"status":"Succ'),
+        httpx.Response(200, json={"status": "Succeeded", "message": "ok", "errorCode": ""}),
+    ]
 
     def handler(request):
         return answers.pop(0)
@@ -218,7 +246,9 @@ def test_publish_drop_is_not_resent():
 
     def handler(request):
         calls.append(1)
-        raise httpx.RemoteProtocolError("Server disconnected without sending a response.", request=request)
+        raise httpx.RemoteProtocolError(
+            "Server disconnected without sending a response.", request=request
+        )
 
     with client_with(handler) as client, pytest.raises(PublishUncertain):
         client.publish("n", deadline=far())
@@ -226,7 +256,10 @@ def test_publish_drop_is_not_resent():
 
 
 def test_publish_502_then_accepted():
-    answers = [httpx.Response(502, text="<html>Bad Gateway</html>"), httpx.Response(202, headers={"Location": "p-2"})]
+    answers = [
+        httpx.Response(502, text="<html>Bad Gateway</html>"),
+        httpx.Response(202, headers={"Location": "p-2"}),
+    ]
     with client_with(lambda r: answers.pop(0)) as client:
         assert client.publish("n", deadline=far()) == "p-2"
 

@@ -30,7 +30,9 @@ def test_known_secret_redacted_anywhere():
 
 
 def test_secret_named_keys_redacted():
-    line = render(event="e", authorization="Bearer xyz", api_key="k", token="t", nested={"client_secret": "s"})
+    line = render(
+        event="e", authorization="Bearer xyz", api_key="k", token="t", nested={"client_secret": "s"}
+    )
     assert "xyz" not in line
     assert "authorization=***" in line
     assert "api_key=***" in line
@@ -76,3 +78,18 @@ def test_warning_prefix():
     log.configure(stream)
     structlog.get_logger().warning("retrying", reason="HTTP 500")
     assert stream.getvalue() == "warning: retrying reason='HTTP 500'\n"
+
+
+def test_no_fence_outside_actions():
+    stream = io.StringIO()
+    log.configure(stream, fence_server_text=False)
+    structlog.get_logger().info("verdict", message=log.ServerText("a\nb"))
+    assert stream.getvalue() == "verdict message='a\\nb'\n"
+
+
+def test_any_line_that_could_read_as_a_command_is_fenced():
+    # Defence in depth: even text that lost its ServerText marking is fenced.
+    out = render(event="::set-output name=x::y")
+    assert out.startswith("::stop-commands::")
+    out = render(event="two\nlines")
+    assert out.startswith("::stop-commands::")

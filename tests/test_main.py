@@ -1,0 +1,151 @@
+"""The CLI and the error boundary (edge_publish/__main__.py)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from actions_runner import parse_output_file
+from conftest import GUID, MANIFEST, make_zip
+
+from edge_publish import __main__ as cli
+from edge_publish import __version__
+from edge_publish.settings import Settings, input_name
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path):
+    import os
+
+    for name in list(os.environ):
+        if name.startswith(("INPUT_", "EDGE_", "GITHUB_", "RUNNER_")):
+            monkeypatch.delenv(name)
+    out, summary = tmp_path / "out", tmp_path / "summary"
+    out.write_text("")
+    summary.write_text("")
+    monkeypatch.setenv("GITHUB_OUTPUT", str(out))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    monkeypatch.chdir(tmp_path)
+    make_zip(tmp_path / "ext.zip")
+    return out, summary
+
+
+def test_help_lists_every_setting_with_flag_env_and_default(capsys):
+    with pytest.raises(SystemExit) as info:
+        cli.main(["--help"])
+    assert info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for name in Settings.model_fields:
+        assert f"--{input_name(name)}" in text, name
+        assert f"env EDGE_{name.upper()}" in text, name
+    assert "default 600" in text
+    assert "default https://api.addons.microsoftedge.microsoft.com" in text
+    assert "check PATH.zip" in text
+    assert "simulate" in text
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--version"])
+    assert capsys.readouterr().out.strip() == f"edge-publish {__version__}"
+
+
+def test_check_command(env, capsys, tmp_path):
+    assert cli.main(["check", "ext.zip"]) == 0
+    assert "ok: E2E Test Extension 1.2.3" in capsys.readouterr().out
+    make_zip(tmp_path / "bad.zip", {**MANIFEST, "version": "01.2"})
+    assert cli.main(["check", "bad.zip"]) == 2
+    assert "error:" in capsys.readouterr().out
+    make_zip(
+        tmp_path / "mv2.zip",
+        {**MANIFEST, "manifest_version": 2, "background": {"scripts": ["background.js"]}},
+    )
+    assert cli.main(["check", "mv2.zip"]) == 0
+    assert cli.main(["check", "mv2.zip", "--package-checks", "strict"]) == 2
+
+
+def test_dry_run_from_flags(env, capsys):
+    out, summary = env
+    code = cli.main(["--product-id", GUID, "--zip-path", "ext.zip", "--dry-run"])
+    assert code == 0
+    outputs = parse_output_file(out.read_text())
+    assert outputs["result"] == "validated"
+    assert outputs["extension-version"] == "1.2.3"
+    assert "nothing was sent" in summary.read_text()
+
+
+def test_invalid_input_exit_2_with_outputs(env, capsys):
+    out, _ = env
+    code = cli.main(["publish", "--product-id", "nope", "--zip-path", "ext.zip", "--dry-run"])
+    assert code == 2
+    outputs = parse_output_file(out.read_text())
+    assert outputs["error-code"] == "InvalidInput"
+    assert outputs["result"] == "failed"
+
+
+def test_unexpected_error_is_reported_not_a_bare_traceback(env, capsys, monkeypatch):
+    out, summary = env
+    from edge_publish import pipeline
+
+    def boom(self):
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(pipeline.Pipeline, "run", boom)
+    code = cli.main(["--product-id", GUID, "--zip-path", "ext.zip", "--dry-run"])
+    assert code == 3
+    text = capsys.readouterr().out
+    assert (
+        "error: edge-publish: Unexpected: edge-publish stopped on an unexpected error: RuntimeError: kaboom"
+        in text
+    )
+    assert "Traceback" in text
+    outputs = parse_output_file(out.read_text())
+    assert outputs["error-code"] == "Unexpected"
+    assert "please report it" in summary.read_text()
+
+
+def test_secret_from_flag_is_masked_and_redacted(env, capsys, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    code = cli.main(
+        [
+            "--product-id",
+            "bad",
+            "--zip-path",
+            "ext.zip",
+            "--client-id",
+            "c",
+            "--api-key",
+            "FLAG-SECRET-1",
+        ]
+    )
+    assert code == 2
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "::add-mask::FLAG-SECRET-1"
+    assert not any("FLAG-SECRET-1" in line for line in lines[1:])
+
+
+def test_simulate_list(capsys):
+    assert cli.main(["simulate", "--list"]) == 0
+    names = capsys.readouterr().out
+    assert "success" in names
+    assert "NoModulesUpdated" in names
+
+
+def test_python_dash_m_and_console_script_agree():
+    result = subprocess.run(
+        [sys.executable, "-m", "edge_publish", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"edge-publish {__version__}"
+
+
+def test_check_reports_nested_folder(env, capsys, tmp_path):
+    with zipfile.ZipFile(tmp_path / "nested.zip", "w") as zf:
+        zf.writestr("ext/manifest.json", '{"manifest_version": 3, "name": "X", "version": "1"}')
+    assert cli.main(["check", "nested.zip"]) == 2
+    assert "zip the folder's contents, not the folder" in capsys.readouterr().out

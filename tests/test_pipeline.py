@@ -1,0 +1,211 @@
+"""The pipeline's logic against a fake client; the e2e tests run it against the simulator."""
+
+from contextlib import nullcontext
+from pathlib import Path
+
+import pytest
+
+from edge_publish.client import OperationStatus, Upload
+from edge_publish.errors import OperationFailed, OperationTimeout
+from edge_publish.log import ServerText
+from edge_publish.pipeline import Pipeline, Report, poll_delay
+from edge_publish.settings import Settings
+
+GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
+
+
+def polls_until(duration: float) -> tuple[int, float]:
+    """Polls needed to see an operation that takes *duration* s, and the detection latency."""
+    t, polls = 0.0, 0
+    while True:
+        t += poll_delay(t)
+        polls += 1
+        if t >= duration:
+            return polls, t - duration
+
+
+def test_poll_schedule_starts_at_one_second_and_grows_to_a_cap():
+    delays = [poll_delay(t / 2) for t in range(100)]
+    assert delays[0] == 1.0
+    assert min(delays) >= 1.0
+    assert max(delays) <= 1.8
+    assert delays == sorted(delays)
+
+
+def test_poll_schedule_meets_the_typical_run_goals():
+    upload_polls, upload_late = polls_until(12)
+    publish_polls, publish_late = polls_until(15)
+    assert upload_polls + publish_polls <= 20
+    worst = max(upload_late, publish_late)
+    assert worst < 2.0
+    # Any moment of a long operation is seen within the cap.
+    for duration in (0.5, 3.3, 7.9, 30, 300):
+        assert polls_until(duration)[1] <= 1.8
+
+
+class FakeClient:
+    def __init__(self, upload_verdicts, publish_verdicts, progress_polls=1):
+        self.upload_verdicts = list(upload_verdicts)
+        self.publish_verdicts = list(publish_verdicts)
+        self.progress_polls = progress_polls
+        self.uploads = 0
+        self.publishes = 0
+        self._pending = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        pass
+
+    def upload(self, path, *, deadline, progress):
+        self.uploads += 1
+        self._pending = self.progress_polls
+        return Upload(f"u{self.uploads}", "ab" * 32, path.stat().st_size, 0.01)
+
+    def publish(self, notes, *, deadline):
+        self.publishes += 1
+        self._pending = self.progress_polls
+        return f"p{self.publishes}"
+
+    def _next(self, op, verdicts):
+        if self._pending:
+            self._pending -= 1
+            return OperationStatus(op, "InProgress", ServerText(""), "", ())
+        status, code, message = verdicts.pop(0)
+        return OperationStatus(op, status, ServerText(message), code, ())
+
+    def upload_status(self, op, *, deadline):
+        return self._next(op, self.upload_verdicts)
+
+    def publish_status(self, op, *, deadline):
+        return self._next(op, self.publish_verdicts)
+
+
+class Runner:
+    def __init__(self):
+        self.warnings = []
+
+    def phase(self, title):
+        return nullcontext()
+
+    def warn(self, message, title):
+        self.warnings.append((title, message))
+
+
+OK = ("Succeeded", "", "Successfully created submission with ID sub-1")
+GENERIC = ("Failed", "", "An error occurred while performing the operation")
+NO_MODULES = ("Failed", "NoModulesUpdated", "Can't publish extension since there are no updates")
+
+
+@pytest.fixture
+def package(tmp_path, monkeypatch):
+    import zipfile
+
+    path = tmp_path / "ext.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("manifest.json", '{"manifest_version": 3, "name": "Ext", "version": "1.2.3"}')
+    return path
+
+
+class FakeClock:
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def make(package: Path, client, **settings):
+    clock = FakeClock()
+    fields = {"product_id": GUID, "zip_path": package.name, "client_id": "c", "api_key": "k-1234"}
+    report = Report()
+    runner = Runner()
+    pipeline = Pipeline(
+        settings=Settings(**{**fields, **settings}),
+        reporter=runner,
+        report=report,
+        workspace=package.parent,
+        make_client=lambda: client,
+        sleep=clock.sleep,
+        clock=clock,
+    )
+    return pipeline, report, runner, clock
+
+
+def test_publishes_and_records_everything(package):
+    client = FakeClient([OK], [OK])
+    pipeline, report, _, _ = make(package, client)
+    pipeline.run()
+    assert report.result == "published"
+    assert report.submission_id == "sub-1"
+    assert report.upload.operation_id == "u1"
+    assert report.upload.status == "Succeeded"
+    assert report.publish.status == "Succeeded"
+    assert report.extension_version == "1.2.3"
+
+
+def test_upload_only_stops_before_publishing(package):
+    client = FakeClient([OK], [])
+    pipeline, report, _, _ = make(package, client, upload_only=True)
+    pipeline.run()
+    assert report.result == "uploaded"
+    assert client.publishes == 0
+
+
+def test_generic_failure_retried_when_allowed(package):
+    client = FakeClient([GENERIC, OK], [GENERIC, OK])
+    pipeline, report, runner, _ = make(package, client, retry_failed_operations=1)
+    pipeline.run()
+    assert report.result == "published"
+    assert (client.uploads, client.publishes) == (2, 2)
+    assert len(runner.warnings) == 2
+
+
+def test_generic_failure_final_by_default(package):
+    client = FakeClient([OK], [GENERIC])
+    pipeline, report, _, _ = make(package, client)
+    with pytest.raises(OperationFailed) as info:
+        pipeline.run()
+    assert info.value.code == "OperationFailed"
+    assert report.publish.status == "Failed"
+
+
+def test_coded_failure_is_never_republished(package):
+    client = FakeClient([OK], [NO_MODULES, OK])
+    pipeline, _, _, _ = make(package, client, retry_failed_operations=3)
+    with pytest.raises(OperationFailed) as info:
+        pipeline.run()
+    assert info.value.code == "NoModulesUpdated"
+    assert client.publishes == 1
+
+
+def test_treat_as_success(package):
+    client = FakeClient([OK], [NO_MODULES])
+    pipeline, report, runner, _ = make(package, client, treat_as_success="NoModulesUpdated")
+    pipeline.run()
+    assert report.succeeded
+    assert report.result == "failed"
+    assert report.error_code == "NoModulesUpdated"
+    assert runner.warnings[0][0] == "Publish: NoModulesUpdated"
+
+
+def test_timeout_names_the_operation(package):
+    client = FakeClient([OK], [], progress_polls=10_000)
+    pipeline, report, _, clock = make(package, client, operation_timeout=30)
+    with pytest.raises(OperationTimeout, match="u1 was still in progress"):
+        pipeline.run()
+    assert report.upload.status == "InProgress"
+    assert 30 <= clock.now <= 32
+
+
+def test_dry_run_sends_nothing(package):
+    client = FakeClient([], [])
+    pipeline, report, _, _ = make(package, client, dry_run=True, api_key=None, client_id="")
+    pipeline.run()
+    assert report.result == "validated"
+    assert len(report.sha256) == 64
+    assert client.uploads == 0

@@ -1,0 +1,112 @@
+from actions_runner import HOSTILE_MARKUP, outside_code
+
+from edge_publish.errors import InvalidPackage, OperationFailed
+from edge_publish.log import ServerText
+from edge_publish.package import Finding
+from edge_publish.pipeline import OperationRecord, Report
+from edge_publish.summary import MAX_ERRORS, code_block, code_span, render
+
+GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
+HOSTILE = ServerText(
+    "::set-env name=PWNED::1\n[click me](https://evil.example/x)\n<script>alert(1)</script>\n"
+    "<img src=x onerror=alert(1)>\n```\nbreak out\n````"
+)
+
+
+def published_report():
+    upload = OperationRecord("upload", "u-1", "Succeeded", started=0.0, finished=12.5)
+    publish = OperationRecord("publish", "p-1", "Succeeded", started=13.0, finished=28.0)
+    return Report(
+        product_id=GUID,
+        result="published",
+        extension_name="My Ext",
+        extension_version="1.2.3",
+        package_path="/w/dist/ext.zip",
+        package_size=3 * 1048576,
+        sha256="ab" * 32,
+        upload=upload,
+        publish=publish,
+        submission_id="sub-42",
+    )
+
+
+def test_success_summary_shows_the_essentials():
+    text = render(published_report())
+    assert "Published to Microsoft Edge Add-ons" in text
+    assert "`` My Ext ``" in text or "` My Ext `" in text
+    assert "1.2.3" in text
+    assert "u-1" in text and "12.5 s" in text
+    assert "p-1" in text and "15.0 s" in text
+    assert "sub-42" in text
+    assert f"https://partner.microsoft.com/dashboard/microsoftedge/{GUID}/" in text
+    assert "3.0 MiB" in text
+
+
+def test_failure_summary_has_code_message_errors_and_advice():
+    report = published_report()
+    report.result = "failed"
+    report.publish.status = "Failed"
+    report.error = OperationFailed(
+        "The publish failed: in review",
+        code="InProgressSubmission",
+        details=["e1", "e2"],
+        request_id="rid-1",
+    )
+    text = render(report)
+    assert "failed" in text
+    assert "InProgressSubmission" in text
+    assert "e1" in text and "e2" in text
+    assert "rid-1" in text
+    assert "cancel it in Partner Center" in text
+
+
+def test_hostile_server_text_is_never_live_markup():
+    report = published_report()
+    report.result = "failed"
+    report.extension_name = HOSTILE
+    report.error = OperationFailed(
+        f"The publish failed: {HOSTILE}", code="X", details=[HOSTILE] * 3
+    )
+    report.findings = (Finding("warning", HOSTILE),)
+    text = render(report)
+    live = outside_code(text)
+    for needle in HOSTILE_MARKUP:
+        assert needle not in live, needle
+    assert "evil.example" in text  # shown, as code
+
+
+def test_long_error_lists_are_cut_and_say_so():
+    report = published_report()
+    report.result = "failed"
+    report.error = OperationFailed("x", details=[f"error {i}" for i in range(MAX_ERRORS + 7)])
+    text = render(report)
+    assert f"error {MAX_ERRORS - 1}" in text
+    assert f"error {MAX_ERRORS}\n" not in text
+    assert "7 more errors were cut" in text
+
+
+def test_invalid_package_and_checks_off():
+    report = Report(product_id=GUID, checks="off")
+    report.error = InvalidPackage(
+        "manifest.json is missing", extension_name="", extension_version=""
+    )
+    text = render(report)
+    assert "Package checks were skipped" in text
+    assert "InvalidPackage" in text
+
+
+def test_dry_run_says_nothing_was_sent():
+    report = Report(product_id=GUID, mode="dry-run", result="validated", auth_method="none")
+    text = render(report)
+    assert "nothing was sent" in text
+    assert "`api-key` may be empty" in text
+    assert "Upload |" not in text
+
+
+def test_code_span_and_block_cannot_be_closed_from_inside():
+    assert code_span("a`b") == "`` a`b ``"
+    assert code_span("x|y") == "` x\\|y `"
+    block = code_block("```\nhi\n````")
+    fence = block.splitlines()[0].removesuffix("text")
+    assert len(fence) == 5
+    assert block.endswith("\n" + fence)
