@@ -17,7 +17,7 @@ class RunnerParseError(ValueError):
     pass
 
 
-def parse_output_file(text: str) -> dict[str, str]:
+def parse_output_file(text: str) -> dict[str, str]:  # noqa: C901 (mirrors the runner's loop)
     """Parse $GITHUB_OUTPUT as actions/runner's SetOutputFileCommand does.
 
     A line `name=value` sets a value; `name<<DELIM` starts a heredoc that ends at a line equal
@@ -109,8 +109,9 @@ def run_action(
     files.mkdir(exist_ok=True)
     output_file = files / "set_output"
     summary_file = files / "step_summary"
-    output_file.write_text("")
-    summary_file.write_text("")
+    env_file, path_file = files / "set_env", files / "add_path"
+    for file in (output_file, summary_file, env_file, path_file):
+        file.write_text("")
     env = {
         k: v
         for k, v in os.environ.items()
@@ -125,6 +126,8 @@ def run_action(
             "GITHUB_WORKSPACE": str(workspace),
             "GITHUB_OUTPUT": str(output_file),
             "GITHUB_STEP_SUMMARY": str(summary_file),
+            "GITHUB_ENV": str(env_file),
+            "GITHUB_PATH": str(path_file),
             "GITHUB_REPOSITORY": "octo-org/my-extension",
             "GITHUB_REF": "refs/tags/v1.2.3",
             "RUNNER_OS": "Linux",
@@ -142,6 +145,9 @@ def run_action(
         check=False,
     )
     output_text = output_file.read_text()
+    # The action must never make persistent changes to the job's environment.
+    assert env_file.read_text() == "", "the action wrote GITHUB_ENV"
+    assert path_file.read_text() == "", "the action wrote GITHUB_PATH"
     return ActionRun(
         returncode=proc.returncode,
         stdout=proc.stdout,

@@ -1,0 +1,205 @@
+"""End to end against a flaky simulator: retries, throttling, safe re-runs (the retry policy)."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import shutil
+import time
+
+import pytest
+from conftest import GUID
+
+
+def requests(sim, route=None):
+    return sim.requests(route)
+
+
+def ops(sim, kind):
+    return [o for o in sim.journal()["operations"] if o["kind"] == kind]
+
+
+def test_429_with_retry_after_on_upload_waits_at_least_that(simulator, act):
+    sim = simulator(faults=[{"route": "upload", "requests": [1], "kind": "429", "retry_after": 2}])
+    run = act(sim, upload_only="true")
+    assert run.returncode == 0, run.log
+    first, second = requests(sim, "upload")
+    assert first["status"] == 429
+    assert second["started"] - first["finished"] >= 2.0
+    assert "as Retry-After asks" in run.stdout
+
+
+def test_two_500s_on_a_status_poll_then_success(simulator, act):
+    sim = simulator(faults=[{"route": "upload_status", "requests": [1, 2], "kind": "500"}])
+    run = act(sim)
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "published"
+    assert [r["status"] for r in requests(sim, "upload_status")][:2] == [500, 500]
+
+
+def test_html_502_on_publish_then_success_creates_one_operation(simulator, act):
+    sim = simulator(faults=[{"route": "publish", "requests": [1], "kind": "502"}])
+    run = act(sim)
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "published"
+    assert len(requests(sim, "publish")) == 2
+    assert len(ops(sim, "publish")) == 1
+
+
+def test_dropped_connection_on_upload_then_success(simulator, act):
+    sim = simulator(faults=[{"route": "upload", "requests": [1], "kind": "drop"}])
+    run = act(sim, upload_only="true")
+    assert run.returncode == 0, run.log
+    assert requests(sim, "upload")[0]["fault"] == "drop"
+    assert len(ops(sim, "upload")) == 1
+
+
+def test_dropped_connection_on_status_poll_then_success(simulator, act):
+    sim = simulator(faults=[{"route": "publish_status", "requests": [1], "kind": "drop"}])
+    run = act(sim)
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "published"
+
+
+def test_truncated_json_on_publish_poll_then_success(simulator, act):
+    sim = simulator(faults=[{"route": "publish_status", "requests": [1], "kind": "truncated_json"}])
+    run = act(sim)
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "published"
+    assert "not valid JSON" in run.stdout
+
+
+def test_500_on_publish_is_never_resent(simulator, act):
+    sim = simulator(faults=[{"route": "publish", "requests": [1], "kind": "500"}])
+    run = act(sim)
+    assert run.returncode == 1
+    assert len(requests(sim, "publish")) == 1
+    assert run.outputs["error-code"] == "PublishUncertain"
+    assert "Check the product in Partner Center before re-running" in run.outputs["error-message"]
+
+
+def test_dropped_publish_after_effect_is_never_resent(simulator, act):
+    sim = simulator(faults=[{"route": "publish", "requests": [1], "kind": "drop_after_effect"}])
+    run = act(sim)
+    assert run.returncode == 1
+    assert len(requests(sim, "publish")) == 1
+    assert len(ops(sim, "publish")) == 1  # it did take effect: a re-send would make a second
+    assert run.outputs["error-code"] == "PublishUncertain"
+
+
+def test_persistent_429_on_polls_ends_throttled_within_the_budget(simulator, act):
+    sim = simulator(
+        faults=[{"route": "upload_status", "requests": "all", "kind": "429", "retry_after": 1}]
+    )
+    started = time.monotonic()
+    run = act(sim, operation_timeout="20")
+    elapsed = time.monotonic() - started
+    assert run.returncode == 1
+    assert run.outputs["error-code"] == "Throttled"
+    assert run.outputs["upload-status"] == "InProgress"
+    assert "throttled" in run.outputs["error-message"]
+    upload = requests(sim, "upload")[0]
+    last_poll = requests(sim, "upload_status")[-1]
+    assert last_poll["started"] - upload["started"] <= 20.5
+    assert elapsed < 20 + 5  # the budget, plus one request and the process start
+
+
+def test_token_429_then_success(simulator, act):
+    sim = simulator(faults=[{"route": "token", "requests": [1], "kind": "429", "retry_after": 1}])
+    run = act(sim, auth="client-secret")
+    assert run.returncode == 0, run.log
+    assert [r["status"] for r in requests(sim, "token")] == [429, 200]
+
+
+def test_token_bad_secret_is_not_retried(simulator, act):
+    sim = simulator()
+    run = act(sim, auth="client-secret", client_secret="CS-wrong-secret-9")
+    assert run.returncode == 1
+    assert run.outputs["error-code"] == "Unauthorized"
+    assert "client secret" in run.outputs["error-message"]
+    assert len(requests(sim, "token")) == 1
+
+
+def test_generic_failure_retried_with_retry_failed_operations(simulator, act):
+    sim = simulator(publish_verdict=["failed", "succeeded"])
+    run = act(sim, retry_failed_operations="1")
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "published"
+    assert len(ops(sim, "publish")) == 2
+    assert run.outputs["publish-operation-id"] == ops(sim, "publish")[1]["id"]
+
+
+def test_generic_upload_failure_reuploads(simulator, act):
+    sim = simulator(upload_verdict=["failed", "succeeded"])
+    run = act(sim, retry_failed_operations="1", upload_only="true")
+    assert run.returncode == 0, run.log
+    assert len(ops(sim, "upload")) == 2
+
+
+def test_generic_failure_fails_without_retry_failed_operations(simulator, act):
+    sim = simulator(publish_verdict=["failed", "succeeded"])
+    run = act(sim)
+    assert run.returncode == 1
+    assert run.outputs["error-code"] == "OperationFailed"
+    assert len(ops(sim, "publish")) == 1
+
+
+def test_treat_as_success(simulator, act):
+    sim = simulator(publish_verdict="NoModulesUpdated")
+    run = act(sim, treat_as_success="NoModulesUpdated, InProgressSubmission")
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "failed"
+    assert run.outputs["error-code"] == "NoModulesUpdated"
+    assert "::warning title=Publish%3A NoModulesUpdated::" in run.stdout
+    assert "treat-as-success" in run.summary
+
+
+def test_rerun_of_the_same_release(simulator, act):
+    """Product rules: a re-run publishes an unchanged draft and gets NoModulesUpdated."""
+    sim = simulator(product_rules=True, review_seconds=0)
+    assert act(sim).returncode == 0
+    rerun = act(sim, treat_as_success="NoModulesUpdated")
+    assert rerun.returncode == 0, rerun.log
+    assert rerun.outputs["error-code"] in {"NoModulesUpdated", ""}
+
+
+def chaos_run(simulator, act, workspace, seed):
+    sim = simulator(
+        chaos={"rate": 0.3, "seed": seed, "kinds": ["429", "502", "503", "drop_before_body"]},
+        upload_seconds=0.1,
+        publish_seconds=0.1,
+    )
+    ws = workspace.parent / f"chaos-{seed}"  # parallel runs need their own files
+    shutil.copytree(workspace, ws)
+    run = act(sim, ws=ws, retries="8")
+    faults = sum(1 for r in sim.journal()["requests"] if r["fault"])
+    return run, len(ops(sim, "publish")), faults
+
+
+def test_seeded_chaos_always_publishes_once(simulator, act, workspace):
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda seed: chaos_run(simulator, act, workspace, seed), range(30)))
+    injected = 0
+    for seed, (run, publish_ops, faults) in enumerate(results):
+        assert run.returncode == 0, f"seed {seed}: {run.log}"
+        assert run.outputs["result"] == "published", seed
+        assert publish_ops == 1, seed
+        injected += faults
+    assert injected >= 15  # the chaos really happened
+
+
+def test_stalled_server_is_detected(simulator, act):
+    """A poll that never answers is cut by the read timeout, bounded by the budget."""
+    sim = simulator(faults=[{"route": "upload_status", "requests": "all", "kind": "stall"}])
+    started = time.monotonic()
+    run = act(sim, operation_timeout="4", retries="1")
+    assert run.returncode == 1
+    assert run.outputs["error-code"] in {"NetworkError", "Timeout"}
+    assert time.monotonic() - started < 15
+
+
+@pytest.mark.parametrize("product", [GUID])
+def test_retries_zero_turns_retries_off(simulator, act, product):
+    sim = simulator(faults=[{"route": "upload", "requests": [1], "kind": "503"}])
+    run = act(sim, retries="0", product_id=product)
+    assert run.returncode == 1
+    assert len(requests(sim, "upload")) == 1
