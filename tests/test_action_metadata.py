@@ -1,0 +1,88 @@
+"""action.yml, the settings model, the outputs and the README must describe one interface."""
+
+import re
+from pathlib import Path
+
+import yaml
+
+from edge_publish.advice import ADVICE
+from edge_publish.github import OUTPUT_NAMES
+from edge_publish.settings import Settings, input_name
+
+REPO = Path(__file__).resolve().parents[1]
+ACTION = yaml.safe_load((REPO / "action.yml").read_text())
+README = (REPO / "README.md").read_text()
+
+
+def runner_default(value) -> str:
+    """A settings default as the runner would pass it: a string."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def readme_table(heading: str) -> dict[str, list[str]]:
+    section = README.split(f"## {heading}\n", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        match = re.match(r"^\| `([a-z-]+)` \|(.*)\|$", line)
+        if match:
+            rows[match.group(1)] = [cell.strip() for cell in match.group(2).split("|")]
+    return rows
+
+
+def test_inputs_match_the_settings_model():
+    assert set(ACTION["inputs"]) == {input_name(f) for f in Settings.model_fields}
+
+
+def test_defaults_match_the_settings_model():
+    for name, field in Settings.model_fields.items():
+        spec = ACTION["inputs"][input_name(name)]
+        if spec.get("required"):
+            assert "default" not in spec, name
+            continue
+        assert str(spec["default"]) == runner_default(field.default), name
+
+
+def test_every_input_and_output_is_described():
+    for name, spec in {**ACTION["inputs"], **ACTION["outputs"]}.items():
+        assert spec.get("description", "").strip(), name
+
+
+def test_outputs_match_what_we_write():
+    assert set(ACTION["outputs"]) == set(OUTPUT_NAMES)
+
+
+def test_readme_inputs_table_matches():
+    rows = readme_table("Inputs")
+    assert set(rows) == set(ACTION["inputs"])
+    for name, spec in ACTION["inputs"].items():
+        required, default = rows[name][0], rows[name][1].strip("`")
+        assert (required == "yes") == bool(spec.get("required")), name
+        expected = "" if spec.get("required") else str(spec["default"])
+        assert default in {expected, "''" if expected == "" else expected}, name
+
+
+def test_readme_outputs_table_matches():
+    assert set(readme_table("Outputs")) == set(ACTION["outputs"])
+
+
+def test_readme_troubleshooting_covers_every_code():
+    rows = set(
+        re.findall(
+            r"^\| `([A-Za-z]+)` \|",
+            README.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0],
+            re.MULTILINE,
+        )
+    )
+    assert rows == set(ADVICE)
+
+
+def test_action_runs_the_dockerfile_with_branding():
+    assert ACTION["runs"] == {"using": "docker", "image": "Dockerfile"}
+    assert ACTION["branding"]["icon"] and ACTION["branding"]["color"]
+    assert ACTION["name"] and ACTION["description"]
