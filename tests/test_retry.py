@@ -14,7 +14,12 @@ from edge_publish.retry import (
     transient_reason,
 )
 
-POLL, TOKEN, UPLOAD, PUBLISH = RequestKind.POLL, RequestKind.TOKEN, RequestKind.UPLOAD, RequestKind.PUBLISH
+POLL, TOKEN, UPLOAD, PUBLISH = (
+    RequestKind.POLL,
+    RequestKind.TOKEN,
+    RequestKind.UPLOAD,
+    RequestKind.PUBLISH,
+)
 REQ = httpx.Request("GET", "https://x")
 
 

@@ -152,7 +152,9 @@ def test_secrets_are_hidden_in_repr(monkeypatch):
     ["http://127.0.0.1:8080", "http://localhost:1", "http://[::1]:9", "http://127.5.4.3"],
 )
 def test_plain_http_allowed_on_loopback(monkeypatch, url):
-    runner_env(monkeypatch, product_id=GUID, zip_path="x", client_id="c", api_key="k-123", api_url=url)
+    runner_env(
+        monkeypatch, product_id=GUID, zip_path="x", client_id="c", api_key="k-123", api_url=url
+    )
     assert load_settings().api_url == url
 
 
