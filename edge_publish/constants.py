@@ -39,9 +39,12 @@ UPLOAD_CHUNK: Final = 1024 * 1024
 PROGRESS_MIN_SIZE: Final = 5 * 1024 * 1024
 PROGRESS_MIN_INTERVAL: Final = 3.0
 
+# A "still in progress, N s elapsed" line at most this often while waiting for a verdict.
+PROGRESS_NOTE_INTERVAL: Final = 5.0
+
 # --- Polling schedule (see edge_publish.pipeline.poll_delay) ------------------------------
 POLL_FIRST: Final = 1.0
-POLL_GROWTH: Final = 0.1
+POLL_GROWTH: Final = 0.15
 POLL_CAP: Final = 1.8
 
 # --- Retry backoff when the server gives no hint ---------------------------------------------

@@ -61,7 +61,7 @@ class FakeClient:
     def upload(self, path, *, deadline, progress):
         self.uploads += 1
         self._pending = self.progress_polls
-        return Upload(f"u{self.uploads}", "ab" * 32, path.stat().st_size, 0.01)
+        return Upload(f"u{self.uploads}", path.stat().st_size, 0.01)
 
     def publish(self, notes, *, deadline):
         self.publishes += 1
@@ -142,6 +142,7 @@ def test_publishes_and_records_everything(package):
     pipeline.run()
     assert report.result == "published"
     assert report.submission_id == "sub-1"
+    assert len(report.sha256) == 64  # hashed while the validation wait idled
     assert report.upload.operation_id == "u1"
     assert report.upload.status == "Succeeded"
     assert report.publish.status == "Succeeded"
