@@ -95,7 +95,12 @@ def act(workspace):
     """Run the action against a simulator: act(sim, **inputs) -> ActionRun, with sweeps."""
 
     def run(
-        sim: Simulator | None, *, auth: str = "api-key", ws: Path | None = None, **inputs: str
+        sim: Simulator | None,
+        *,
+        auth: str = "api-key",
+        ws: Path | None = None,
+        env: dict[str, str] | None = None,
+        **inputs: str,
     ) -> ActionRun:
         base = {"product-id": GUID, "zip-path": "dist/extension.zip", "client-id": CLIENT_ID}
         if auth == "api-key":
@@ -106,7 +111,7 @@ def act(workspace):
         if sim is not None:
             base["api-url"] = sim.url
         merged = {**base, **{k.replace("_", "-"): v for k, v in inputs.items()}}
-        result = run_action(ws or workspace, merged)
+        result = run_action(ws or workspace, merged, extra_env=env)
         secrets = [API_KEY, CLIENT_SECRET]
         if sim is not None:
             secrets += sim.engine.secret_values()

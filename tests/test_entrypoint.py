@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import GUID, make_zip
+from conftest import GUID, MANIFEST, make_zip
 
 PUBLISH_CODES = [
     "CreateNotAllowed",
@@ -243,3 +243,33 @@ def test_glob_zip_path(simulator, act):
     sim = simulator()
     run = act(sim, zip_path="dist/*.zip", upload_only="true")
     assert run.returncode == 0, run.log
+
+
+def test_debug_lines_with_runner_debug_and_still_no_secret(simulator, act):
+    sim = simulator(upload_seconds=7)
+    run = act(sim, auth="client-secret", env={"RUNNER_DEBUG": "1"})
+    assert run.returncode == 0, run.log
+    assert "debug: GET /v1/products/" in run.stdout
+    assert "upload still in progress, " in run.stdout
+    assert " s elapsed" in run.stdout
+
+
+def test_package_checks_strict_stops_on_a_warning(simulator, act, workspace):
+    make_zip(workspace / "dist" / "extension.zip", {**MANIFEST, "version": "0.0.0"})
+    sim = simulator()
+    run = act(sim, package_checks="strict")
+    assert run.returncode == 2
+    assert run.outputs["error-code"] == "InvalidPackage"
+    assert sim.journal()["requests"] == []
+    relaxed = act(sim, upload_only="true")
+    assert relaxed.returncode == 0, relaxed.log
+    assert "::warning title=Package check::" in relaxed.stdout
+
+
+def test_package_checks_off_says_so(simulator, act, workspace):
+    make_zip(workspace / "dist" / "extension.zip", {**MANIFEST, "version": "v1.2"})
+    sim = simulator()
+    run = act(sim, package_checks="off", upload_only="true")
+    assert run.returncode == 0, run.log
+    assert "Package checks were skipped" in run.summary
+    assert run.outputs["extension-version"] == "v1.2"
