@@ -23,7 +23,10 @@ from edge_publish.errors import EdgePublishError, InvalidInput, InvalidPackage
 from edge_publish.log import ServerText, configure, get_logger, redact, register_secret
 
 if TYPE_CHECKING:
+    from edge_publish.client import EdgeClient
     from edge_publish.package import CheckMode
+    from edge_publish.pipeline import Report
+    from edge_publish.settings import Settings
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1  # the store, the network or an operation failed
@@ -54,7 +57,7 @@ def _secret(value: str) -> None:
     github.add_mask(value)
 
 
-def _outputs(report: Any) -> dict[str, str]:  # noqa: ANN401 (a pipeline.Report)
+def _outputs(report: Report) -> dict[str, str]:
     upload, publish = report.upload, report.publish
     error = report.error
     return {
@@ -71,7 +74,7 @@ def _outputs(report: Any) -> dict[str, str]:  # noqa: ANN401 (a pipeline.Report)
     }
 
 
-def _finish(report: Any) -> int:  # noqa: ANN401 (a pipeline.Report)
+def _finish(report: Report) -> int:
     """The boundary's exit: outputs, summary, annotation, exit status."""
     from edge_publish.summary import render  # noqa: PLC0415
 
@@ -119,7 +122,6 @@ def publish(flags: dict[str, Any]) -> int:
         from edge_publish.settings import load_settings  # noqa: PLC0415
 
         settings = load_settings(**flags)
-        report.product_id = settings.product_id
         if settings.auth_method == "client-secret" and not settings.dry_run:
             github.annotate(
                 "warning",
@@ -147,7 +149,7 @@ def publish(flags: dict[str, Any]) -> int:
     return _finish(report)
 
 
-def _client(settings: Any) -> Any:  # noqa: ANN401 (Settings in, EdgeClient out; imported lazily)
+def _client(settings: Settings) -> EdgeClient:
     from edge_publish.client import Auth, EdgeClient  # noqa: PLC0415
 
     auth = Auth(

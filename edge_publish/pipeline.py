@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -48,9 +48,6 @@ class OperationRecord:
     status: str = ""
     started: float = 0.0
     finished: float | None = None
-    message: str = ""
-    error_code: str = ""
-    errors: tuple[str, ...] = ()
     attempt: int = 1
     deadline: float = 0.0  # when operation-timeout runs out for this operation
 
@@ -81,7 +78,6 @@ class Report:
     submission_id: str = ""
     error: EdgePublishError | None = None
     tolerated: EdgePublishError | None = None  # an error listed in treat-as-success
-    operations: list[OperationRecord] = field(default_factory=list)
 
     @property
     def error_code(self) -> str:
@@ -224,7 +220,6 @@ class Pipeline:
         record = OperationRecord("upload", started=self.clock(), attempt=attempt)
         record.deadline = record.started + self.settings.operation_timeout
         self.report.upload = record
-        self.report.operations.append(record)
         self._log.info("uploading", package=package.path.name, size=package.size)
         upload = client.upload(package.path, deadline=record.deadline, progress=self._progress)
         record.operation_id = upload.operation_id
@@ -243,7 +238,6 @@ class Pipeline:
             record = OperationRecord("publish", started=self.clock(), attempt=attempt)
             record.deadline = record.started + self.settings.operation_timeout
             self.report.publish = record
-            self.report.operations.append(record)
             self._log.info("publishing", notes_length=len(self.settings.notes_for_certification))
             record.operation_id = client.publish(
                 self.settings.notes_for_certification, deadline=record.deadline
@@ -297,9 +291,6 @@ class Pipeline:
             record.status = status.status or "Failed"
             if status.done:
                 record.finished = self.clock()
-                record.message = status.message
-                record.error_code = status.error_code
-                record.errors = status.errors
                 self._log.info(
                     f"{record.kind} verdict",
                     status=record.status,
