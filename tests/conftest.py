@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+import structlog
 from actions_runner import ActionRun, run_action
 
 from edge_publish.github import OUTPUT_NAMES
@@ -37,6 +38,14 @@ def make_zip(
         for name, data in (files or {}).items():
             zf.writestr(name, data)
     return path
+
+
+@pytest.fixture(autouse=True)
+def _fresh_logging():
+    """Each test starts with structlog's defaults: a test that configured it for a captured
+    stream must not leave later tests printing to that (closed) stream."""
+    yield
+    structlog.reset_defaults()
 
 
 @pytest.fixture
