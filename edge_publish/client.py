@@ -450,45 +450,14 @@ class EdgeClient:
                 request_id=request_id,
             )
         if kind is RequestKind.TOKEN and status in {400, 401}:
+            code, template = "Unauthorized", _V1_LOGIN_REFUSED
+        else:
+            code, template = _REFUSALS.get(status, ("", ""))
+        if template:
             return ApiError(
-                f"The token request was refused (HTTP {status}): the client secret, client id or "
-                f"access-token-url is wrong or expired{shown}. Better, switch to a v1.1 api-key.",
+                template.format(status=status, shown=shown, product_id=self.product_id),
                 status_code=status,
-                code="Unauthorized",
-                request_id=request_id,
-            )
-        if status == 401:  # noqa: PLR2004
-            return ApiError(
-                "The store refused the credentials (HTTP 401): the API key may be wrong or "
-                "expired (keys last about 72 days); create a new one in Partner Center → "
-                f"Publish API and update the secret{shown}.",
-                status_code=status,
-                code="Unauthorized",
-                request_id=request_id,
-            )
-        if status == 403:  # noqa: PLR2004
-            return ApiError(
-                f"The store refused access (HTTP 403){shown or ': no reason given'}. Check that "
-                "client-id belongs to the same Publish API credentials as the key.",
-                status_code=status,
-                code="Forbidden",
-                request_id=request_id,
-            )
-        if status == 404:  # noqa: PLR2004
-            return ApiError(
-                f"The store knows no product {self.product_id!r} for these credentials "
-                "(HTTP 404): check product-id against Partner Center (Extension overview → "
-                "Product ID).",
-                status_code=status,
-                code="NotFound",
-                request_id=request_id,
-            )
-        if status == 410:  # noqa: PLR2004
-            return ApiError(
-                "The store answered 410 Gone: Microsoft retired the v1 API; create a v1.1 API "
-                "key in Partner Center (Publish API) and pass it as api-key.",
-                status_code=status,
-                code="Gone",
+                code=code,
                 request_id=request_id,
             )
         if kind is RequestKind.PUBLISH and status >= 500:  # noqa: PLR2004
@@ -512,6 +481,44 @@ class EdgeClient:
             status_code=status,
             request_id=request_id,
         )
+
+
+# The final refusals: (error-code, message). {shown} is ": <server text>" or "".
+_V1_LOGIN_REFUSED: Final = (
+    "The token request was refused (HTTP {status}): the client secret, client id or "
+    "access-token-url is wrong or expired{shown}. Better, switch to a v1.1 api-key."
+)
+_REFUSALS: Final = {
+    401: (
+        "Unauthorized",
+        (
+            "The store refused the credentials (HTTP 401): the API key may be wrong or expired "
+            "(keys last about 72 days); create a new one in Partner Center → Publish API and "
+            "update the secret{shown}."
+        ),
+    ),
+    403: (
+        "Forbidden",
+        (
+            "The store refused access (HTTP 403){shown}. Check that client-id belongs to the "
+            "same Publish API credentials as the key."
+        ),
+    ),
+    404: (
+        "NotFound",
+        (
+            "The store knows no product '{product_id}' for these credentials (HTTP 404): check "
+            "product-id against Partner Center (Extension overview → Product ID)."
+        ),
+    ),
+    410: (
+        "Gone",
+        (
+            "The store answered 410 Gone: Microsoft retired the v1 API; create a v1.1 API key in "
+            "Partner Center (Publish API) and pass it as api-key."
+        ),
+    ),
+}
 
 
 def _location(response: httpx.Response, _body: bytes) -> str:
