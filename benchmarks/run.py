@@ -23,7 +23,6 @@ It prints a table and writes JSON (``benchmarks/results/latest.json`` by default
 from __future__ import annotations
 
 import argparse
-import hashlib
 import itertools
 import json
 import os
@@ -50,6 +49,7 @@ for _path in (REPO, REPO / "tests"):
 
 from actions_runner import DEFAULT_INPUTS, parse_output_file  # noqa: E402
 
+from edge_publish.package import sha256_file  # noqa: E402
 from edge_publish.simulator import (  # noqa: E402
     DEFAULT_API_KEY,
     DEFAULT_CLIENT_ID,
@@ -571,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_upload:
                 print(f"building a {config.big_mib} MiB package ...", flush=True)
                 big = make_package(dist / "big.zip", config.big_mib)
-                sha256 = file_sha256(big)
+                sha256 = sha256_file(big)
                 print("peak RSS and upload throughput ...", flush=True)
                 figures += big_upload(runner, big, small, config, sha256)
             if not args.skip_startup:
@@ -615,15 +615,6 @@ def main(argv: list[str] | None = None) -> int:
     if missed:
         print(f"missed goals: {', '.join(missed)}")
     return 1 if missed and args.fail_on_miss else 0
-
-
-def file_sha256(path: Path) -> str:
-    """The sha256 of a file, read in 1 MiB chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(MIB):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 if __name__ == "__main__":
