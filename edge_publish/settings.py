@@ -192,7 +192,7 @@ class Settings(BaseSettings):
     @field_validator("operation_timeout")
     @classmethod
     def _positive_timeout(cls, value: float) -> float:
-        if not 0 < value <= 24 * 3600:  # a day is a sane upper bound
+        if not 1 <= value <= 24 * 3600:  # a day is a sane upper bound
             raise ValueError(f"must be a number of seconds between 1 and 86400, got {value:g}")
         return value
 

@@ -107,6 +107,7 @@ def test_v1_token_flow(monkeypatch):
         ({"client_secret": "s3cret-value"}, "`api-key` and `client-secret` are both set"),
         ({"upload_only": "maybe"}, "`upload-only` "),
         ({"operation_timeout": "-5"}, "`operation-timeout` must be a number of seconds"),
+        ({"operation_timeout": "0.5"}, "`operation-timeout` must be a number of seconds"),
         ({"api_url": "http://example.com"}, "`api-url` must use https://"),
         ({"package_checks": "lenient"}, "`package-checks` "),
     ],
