@@ -806,8 +806,10 @@ class _ProductState:
 
     # When the last successful publish settled (its review starts then), or None.
     last_publish_done: float | None = None
-    # Successful uploads created since that publish.
-    uploads_since: int = 0
+    # The sha256 of the draft's package (the last successful upload), and of the draft as it
+    # was when last published: equal means the draft has not changed since.
+    draft_sha256: str | None = None
+    published_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -935,10 +937,10 @@ class _Engine:
             )
             self.operations[operation.id] = operation
             if verdict.ok and kind == "upload":
-                state.uploads_since += 1
+                state.draft_sha256 = package_sha256
             elif verdict.ok:
                 state.last_publish_done = operation.done_at
-                state.uploads_since = 0
+                state.published_sha256 = state.draft_sha256
             return operation
 
     def apply_rules(
@@ -946,16 +948,17 @@ class _Engine:
     ) -> _Verdict:
         """The product rules for a new publish (called with the lock held).
 
-        After a successful publish: with no successful upload since, ``NoModulesUpdated``;
-        else, while that submission is in review (``review_seconds`` after it settled),
-        ``InProgressSubmission``. Otherwise the scenario's verdict stands.
+        After a successful publish: while that submission is in review (``review_seconds``
+        after it settled), ``InProgressSubmission``; after it, if the draft's package is the
+        one last published (same sha256: an identical re-upload changes nothing),
+        ``NoModulesUpdated``. Otherwise the scenario's verdict stands.
         """
         if state.last_publish_done is None:
             return verdict
-        if state.uploads_since == 0:
-            return _build_verdict("NoModulesUpdated", "publish", submission_id)
         if now < state.last_publish_done + self.scenario.review_seconds:
             return _build_verdict("InProgressSubmission", "publish", submission_id)
+        if state.draft_sha256 == state.published_sha256:
+            return _build_verdict("NoModulesUpdated", "publish", submission_id)
         return verdict
 
     def find_operation(self, kind: str, product_id: str, operation_id: str) -> _Operation | None:

@@ -132,8 +132,8 @@ def settle(client: httpx.Client, path: str, timeout: float = 5.0) -> dict[str, A
         time.sleep(0.02)
 
 
-def uploaded_and_settled(client: httpx.Client) -> dict[str, Any]:
-    return settle(client, upload_status(op_id(upload(client))))
+def uploaded_and_settled(client: httpx.Client, body: bytes = PACKAGE) -> dict[str, Any]:
+    return settle(client, upload_status(op_id(upload(client, body))))
 
 
 def published_and_settled(client: httpx.Client, notes: bytes = b"notes") -> dict[str, Any]:
@@ -609,14 +609,27 @@ def test_stuck_upload_never_settles_and_journal_stays_valid_json(
 
 
 # --- product rules --------------------------------------------------------------------------
-def test_product_rules_no_modules_updated_then_in_progress_submission(
+def test_product_rules_in_review_gives_in_progress_submission(
     start: StartSim, connect: Connect
 ) -> None:
-    client = connect(start(product_rules=True))
+    client = connect(start(product_rules=True))  # review never ends
+    uploaded_and_settled(client)
     assert published_and_settled(client)["status"] == "Succeeded"
-    assert published_and_settled(client)["errorCode"] == "NoModulesUpdated"
-    assert uploaded_and_settled(client)["status"] == "Succeeded"
     assert published_and_settled(client)["errorCode"] == "InProgressSubmission"
+    assert uploaded_and_settled(client, PACKAGE + b"v2")["status"] == "Succeeded"
+    assert published_and_settled(client)["errorCode"] == "InProgressSubmission"
+
+
+def test_product_rules_identical_package_gives_no_modules_updated(
+    start: StartSim, connect: Connect
+) -> None:
+    client = connect(start(product_rules=True, review_seconds=0.2))
+    uploaded_and_settled(client)
+    assert published_and_settled(client)["status"] == "Succeeded"
+    time.sleep(0.25)
+    assert published_and_settled(client)["errorCode"] == "NoModulesUpdated"
+    uploaded_and_settled(client)  # the same bytes again: still nothing new
+    assert published_and_settled(client)["errorCode"] == "NoModulesUpdated"
 
 
 def test_product_rules_allow_a_new_version_after_review(start: StartSim, connect: Connect) -> None:
@@ -624,7 +637,7 @@ def test_product_rules_allow_a_new_version_after_review(start: StartSim, connect
     uploaded_and_settled(client)
     assert published_and_settled(client)["status"] == "Succeeded"
     time.sleep(0.25)
-    uploaded_and_settled(client)
+    uploaded_and_settled(client, PACKAGE + b"v2")
     assert published_and_settled(client)["status"] == "Succeeded"
 
 
