@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import traceback
 from contextlib import AbstractContextManager
@@ -19,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from edge_publish import __version__, github
 from edge_publish.advice import advice_for
-from edge_publish.errors import EdgePublishError, InvalidInput, InvalidPackage
+from edge_publish.errors import Cancelled, EdgePublishError, InvalidInput, InvalidPackage
 from edge_publish.log import ServerText, configure, get_logger, redact, register_secret
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1  # the store, the network or an operation failed
 EXIT_INVALID: Final = 2  # an input or the package is invalid: nothing was sent
 EXIT_BUG: Final = 3  # an unexpected error inside edge-publish
+EXIT_INTERRUPTED: Final = 130  # SIGINT; a SIGTERM (a cancelled job) exits 143
 
 _SECRET_SOURCES: Final = (
     "INPUT_API-KEY",
@@ -100,6 +102,8 @@ def _finish(report: Report) -> int:
         return EXIT_OK
     if isinstance(error, (InvalidInput, InvalidPackage)):
         return EXIT_INVALID
+    if isinstance(error, Cancelled):
+        return EXIT_INTERRUPTED + (13 if "SIGTERM" in error.message else 0)
     return EXIT_BUG if error.code == "Unexpected" else EXIT_FAILED
 
 
@@ -118,6 +122,9 @@ def publish(flags: dict[str, Any]) -> int:
     configure(fence_server_text=github.in_actions())
     log = get_logger()
     report = Report()
+    # A cancelled job gets SIGTERM (the container's PID 1 ignores it unless handled): turn it
+    # into an interruption the boundary reports like any other, outputs and summary included.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         from edge_publish.settings import load_settings  # noqa: PLC0415
 
@@ -139,6 +146,8 @@ def publish(flags: dict[str, Any]) -> int:
         ).run()
     except EdgePublishError as exc:
         report.error = exc
+    except KeyboardInterrupt as exc:
+        report.error = _cancelled(report, str(exc) or "SIGINT")
     except Exception as exc:  # noqa: BLE001 (the boundary: anything unexpected is reported)
         report.error = EdgePublishError(
             f"edge-publish stopped on an unexpected error: {type(exc).__name__}: {exc}",
@@ -147,6 +156,25 @@ def publish(flags: dict[str, Any]) -> int:
         # The traceback is formatted here so that it passes through redact() as one string.
         log.error(ServerText(redact("".join(traceback.format_exception(exc)))))  # noqa: TRY400
     return _finish(report)
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def _cancelled(report: Report, signal_name: str) -> Cancelled:
+    phase = "before the upload"
+    if report.publish is not None:
+        phase = "while publishing"
+    elif report.upload is not None:
+        phase = "while uploading"
+    message = f"The run was interrupted ({signal_name}) {phase}."
+    if report.publish is not None and report.publish.finished is None:
+        message += (
+            " The publish request may have reached the store: check the product in Partner "
+            "Center before re-running."
+        )
+    return Cancelled(message)
 
 
 def _client(settings: Settings) -> EdgeClient:

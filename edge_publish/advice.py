@@ -80,9 +80,17 @@ ADVICE: Final[dict[str, str]] = {
         "The store reported an internal error: re-run later; if it persists, contact Microsoft "
         "support with the correlation id from the message."
     ),
+    "Redirected": (
+        "The API answered with a redirect, which edge-publish never follows (credentials must "
+        "not reach another host): check api-url, or the proxy in front of it."
+    ),
     "HttpError": "The store refused the request: see the message, then re-run.",
     "InvalidInput": "Fix the input named in the message and re-run.",
     "InvalidPackage": "Fix the package as the message says, rebuild the zip, and re-run.",
+    "Cancelled": (
+        "The run was cancelled before the verdict: check the product in Partner Center, and "
+        "re-run if the submission is not there."
+    ),
     "Unexpected": (
         "This is a bug in edge-publish: please report it with the log (secrets are masked)."
     ),

@@ -25,6 +25,7 @@ from edge_publish import __version__
 from edge_publish.constants import (
     CONNECT_TIMEOUT,
     MAX_STATUS_BODY,
+    MIN_REQUEST_TIME,
     PROGRESS_MIN_INTERVAL,
     PROGRESS_MIN_SIZE,
     READ_TIMEOUT,
@@ -36,20 +37,31 @@ from edge_publish.constants import (
 from edge_publish.errors import (
     ApiError,
     EdgePublishError,
+    InvalidInput,
     NetworkError,
     ProtocolError,
     PublishUncertain,
     Throttled,
 )
 from edge_publish.log import ServerText, get_logger
-from edge_publish.retry import BadBodyError, HttpStatusError, RequestKind, Retrier, sent_nothing
+from edge_publish.retry import (
+    BadBodyError,
+    HttpStatusError,
+    RequestKind,
+    Retrier,
+    sent_nothing,
+    server_wait,
+)
 
 T = TypeVar("T")
 USER_AGENT: Final = (
     f"edge-publish/{__version__} (+https://github.com/edge-publish/edge-publish) "
     f"httpx/{httpx.__version__}"
 )
-_OPERATION_ID: Final = re.compile(r"^[A-Za-z0-9._~-]{1,200}$")
+# An id is a URL path segment; one made of dots only would walk up the path instead.
+_OPERATION_ID: Final = re.compile(r"^(?!\.+$)[A-Za-z0-9._~-]{1,200}$")
+# A request id is echoed in the log for support; anything else in that header is dropped.
+_REQUEST_ID: Final = re.compile(r"^[A-Za-z0-9._:|-]{1,128}$")
 _SUBMISSION_ID: Final = re.compile(r"submission with ID\s+([A-Za-z0-9._-]+)", re.IGNORECASE)
 
 
@@ -75,9 +87,10 @@ class OperationStatus:
     def is_generic_failure(self) -> bool:
         """The null-code "An error occurred while performing the operation" verdict.
 
-        Microsoft's advice for it is to retry; every coded failure is final.
+        Microsoft's advice for it is to retry; every coded failure, and every failure that
+        lists errors, is the store's considered answer and final.
         """
-        return self.status == "Failed" and not self.error_code
+        return self.status == "Failed" and not self.error_code and not self.errors
 
     @property
     def submission_id(self) -> str:
@@ -111,7 +124,7 @@ def operation_id_from_location(location: str | None) -> str:
     if not _OPERATION_ID.match(segment):
         raise ProtocolError(
             f"The store's Location header {ServerText(location.strip()[:200])!r} holds no "
-            "operation id; report this with the request id."
+            "operation id; re-run later, and report it if it persists."
         )
     return segment
 
@@ -351,30 +364,50 @@ class EdgeClient:
         """
         retrier = Retrier(kind, deadline=deadline, retries=self.retries, what=kind.value)
         base_headers: dict[str, str] = kwargs.pop("headers", None) or {}
+        base_timeout: httpx.Timeout = kwargs.pop("timeout", None) or self._http.timeout
         try:
             for attempt in stamina.retry_context(on=retrier, attempts=None, timeout=None):
                 with attempt:
                     headers = dict(base_headers)
                     if authenticated:
                         headers.update(self._auth_headers(deadline))
-                    kwargs["headers"] = headers
-                    if kind is RequestKind.POLL:
-                        remaining = max(1.0, deadline - time.monotonic())
-                        kwargs["timeout"] = httpx.Timeout(
-                            min(READ_TIMEOUT, remaining), connect=CONNECT_TIMEOUT
-                        )
                     if content is not None:
                         kwargs["content"] = content()
-                    response, body = self._send(method, url, **kwargs)
+                    response, body = self._send(
+                        method,
+                        url,
+                        headers=headers,
+                        timeout=_within(base_timeout, deadline),
+                        **kwargs,
+                    )
                     return parse(response, body)
-        except EdgePublishError:
+        except EdgePublishError as exc:
+            if kind is RequestKind.PUBLISH and not isinstance(exc, PublishUncertain):
+                # The store accepted the publish (2xx) but its answer is unusable: the
+                # submission exists, and must not be sent again.
+                raise PublishUncertain(
+                    f"The publish request was accepted, but its answer was unusable: {exc.message} "
+                    "Check the product in Partner Center before re-running, so as not to submit "
+                    "twice.",
+                    request_id=exc.request_id,
+                ) from None
             raise
         except Exception as exc:  # noqa: BLE001 (every failure is translated below)
             raise self._translate(kind, exc, retrier) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> tuple[httpx.Response, bytes]:  # noqa: ANN401
-        with self._http.stream(method, url, **kwargs) as response:
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        timeout: httpx.Timeout,
+        **kwargs: Any,  # noqa: ANN401 (passed through to httpx)
+    ) -> tuple[httpx.Response, bytes]:
+        # httpx's read timeout bounds each read; this bounds the whole answer too, so a server
+        # trickling a byte at a time cannot hold the run past the request's read timeout.
+        with self._http.stream(method, url, timeout=timeout, **kwargs) as response:
+            give_up = time.monotonic() + (timeout.read or READ_TIMEOUT)
             body = bytearray()
             for chunk in response.iter_bytes():
                 body += chunk
@@ -382,7 +415,11 @@ class EdgeClient:
                     raise ProtocolError(
                         f"The answer to {method} {_path(url)} exceeded {MAX_STATUS_BODY // 1024} "
                         "KiB and was cut off; the store (or a proxy) is misbehaving: re-run later.",
-                        request_id=response.headers.get(REQUEST_ID_HEADER),
+                        request_id=request_id(response.headers),
+                    )
+                if time.monotonic() > give_up:
+                    raise httpx.ReadTimeout(
+                        "the answer kept trickling in", request=response.request
                     )
         if not response.is_success:
             self._log_failure(method, url, response, bytes(body))
@@ -394,21 +431,24 @@ class EdgeClient:
         excerpt = body[:300].decode("utf-8", "replace").strip()
         self._log.info(
             f"{method} {_path(url)} answered {response.status_code}",
-            request_id=response.headers.get(REQUEST_ID_HEADER, "-"),
+            request_id=request_id(response.headers) or "-",
             **({"body": ServerText(excerpt)} if excerpt else {}),
         )
 
     # --- failures into user-facing errors ------------------------------------------------------
     def _translate(self, kind: RequestKind, exc: Exception, retrier: Retrier) -> EdgePublishError:
-        request_id = (
-            exc.headers.get(REQUEST_ID_HEADER) if isinstance(exc, HttpStatusError) else None
-        )
         if isinstance(exc, HttpStatusError):
-            return self._http_error(kind, exc, retrier, request_id)
+            return self._http_error(kind, exc, retrier)
         if isinstance(exc, BadBodyError):
             return ProtocolError(
                 f"The store's answer to the {kind.value} was not the JSON it promises ({exc}); "
                 "re-run later.",
+            )
+        if isinstance(exc, httpx.LocalProtocolError):
+            # The text of this error quotes the offending header, which may hold a credential.
+            return InvalidInput(
+                "A credential or input holds a character that cannot be sent in an HTTP header; "
+                "copy client-id and api-key again from Partner Center, without spaces or newlines."
             )
         if (
             isinstance(exc, httpx.TransportError)
@@ -430,48 +470,59 @@ class EdgeClient:
         raise exc
 
     def _http_error(
-        self, kind: RequestKind, exc: HttpStatusError, retrier: Retrier, request_id: str | None
+        self, kind: RequestKind, exc: HttpStatusError, retrier: Retrier
     ) -> EdgePublishError:
-        status, text = exc.status_code, exc.text()
+        status, text, rid = exc.status_code, exc.text(), request_id(exc.headers)
         shown = f": {text}" if text else ""
         if 300 <= status < 400:  # noqa: PLR2004
-            location = ServerText(exc.headers.get("location", exc.headers.get("Location", "?")))
+            location = ServerText(
+                {k.lower(): v for k, v in exc.headers.items()}.get("location", "?")
+            )
             return ApiError(
                 f"The {kind.value} was redirected (HTTP {status}) to {location!r}; edge-publish "
                 "follows no redirect so that credentials never reach another host: check api-url.",
                 status_code=status,
-                request_id=request_id,
+                code="Redirected",
+                request_id=rid,
             )
         if status == 429:  # noqa: PLR2004
+            asked = server_wait(exc)
+            if asked is not None and retrier.throttled <= 1:
+                why = f"asked to wait {asked[0]:.0f} s, more than the operation's time left"
+            else:
+                why = f"{retrier.throttled} time(s), until the operation's time budget ran out"
             return Throttled(
-                f"The store throttled the {kind.value} (HTTP 429, {retrier.throttled} time(s)) "
-                "until the operation's time budget ran out; wait a few minutes and re-run, or "
-                "raise operation-timeout.",
-                request_id=request_id,
+                f"The store throttled the {kind.value} (HTTP 429, {why}); wait a few minutes and "
+                "re-run, or raise operation-timeout.",
+                request_id=rid,
             )
         if kind is RequestKind.TOKEN and status in {400, 401}:
             code, template = "Unauthorized", _V1_LOGIN_REFUSED
+        elif kind is RequestKind.POLL and status == 404:  # noqa: PLR2004
+            code, template = "NotFound", _OPERATION_UNKNOWN
         else:
             code, template = _REFUSALS.get(status, ("", ""))
         if template:
             return ApiError(
-                template.format(status=status, shown=shown, product_id=self.product_id),
+                template.format(
+                    status=status, shown=shown, product_id=self.product_id, url=_path(exc.url)
+                ),
                 status_code=status,
                 code=code,
-                request_id=request_id,
+                request_id=rid,
             )
         if kind is RequestKind.PUBLISH and status >= 500:  # noqa: PLR2004
             return PublishUncertain(
                 f"The publish request failed with HTTP {status}{shown}; the submission may exist. "
                 "Check the product in Partner Center before re-running, so as not to submit twice.",
-                request_id=request_id,
+                request_id=rid,
             )
         if status == 400 and kind is RequestKind.UPLOAD:  # noqa: PLR2004
             return ApiError(
                 f"The store rejected the upload (HTTP 400){shown}: the body must be the zip with "
                 "Content-Type application/zip; check zip-path.",
                 status_code=status,
-                request_id=request_id,
+                request_id=rid,
             )
         tried = retrier.failures + retrier.throttled + 1
         return ApiError(
@@ -479,10 +530,29 @@ class EdgeClient:
             + (f" after {tried} attempts" if tried > 1 else "")
             + "; re-run later.",
             status_code=status,
-            request_id=request_id,
+            request_id=rid,
         )
 
 
+def _within(timeout: httpx.Timeout, deadline: float) -> httpx.Timeout:
+    """*timeout* with its read and write parts cut to the time left before *deadline*.
+
+    At least a few seconds are left, so that a request started just before the deadline can
+    still complete; the operation's budget then ends the run.
+    """
+    left = max(MIN_REQUEST_TIME, deadline - time.monotonic())
+    return httpx.Timeout(
+        connect=timeout.connect,
+        read=min(timeout.read or READ_TIMEOUT, left),
+        write=min(timeout.write or READ_TIMEOUT, left),
+        pool=timeout.pool,
+    )
+
+
+_OPERATION_UNKNOWN: Final = (
+    "The store knows no operation at {url} (HTTP 404): the operation id from its Location "
+    "header was not found; check the product in Partner Center, then re-run."
+)
 # The final refusals: (error-code, message). {shown} is ": <server text>" or "".
 _V1_LOGIN_REFUSED: Final = (
     "The token request was refused (HTTP {status}): the client secret, client id or "
@@ -527,14 +597,22 @@ def _location(response: httpx.Response, _body: bytes) -> str:
 
 def _parse_token(_response: httpx.Response, body: bytes) -> str:
     try:
-        token = json.loads(body)["access_token"]
-    except (ValueError, KeyError, TypeError):
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadBodyError(f"not JSON: {exc}") from None  # retried, like a poll's
+    token = data.get("access_token") if isinstance(data, dict) else None
+    if not isinstance(token, str) or not token.strip():
         raise ProtocolError(
-            "The token endpoint's answer held no access_token; check access-token-url."
-        ) from None
-    if not isinstance(token, str) or not token:
-        raise ProtocolError("The token endpoint's answer held an empty access_token.")
+            "The token endpoint answered without an access_token; check that access-token-url "
+            "is the one Partner Center shows (Publish API), or switch to a v1.1 api-key."
+        )
     return token
+
+
+def request_id(headers: httpx.Headers | dict[str, str]) -> str | None:
+    """The response's ``x-ms-middleware-request-id``, if it looks like one (it is logged)."""
+    value = {k.lower(): v for k, v in headers.items()}.get(REQUEST_ID_HEADER, "").strip()
+    return value if _REQUEST_ID.match(value) else None
 
 
 def _path(url: str) -> str:

@@ -1,13 +1,16 @@
-"""Every fixed number and address of edge-publish, in one place.
+"""The API contract's fixed values and the limits shared across modules, in one place.
 
 Values that come from the Edge Add-ons API contract (the root, the token scope) and the
 limits we chose (timeouts, caps, the polling schedule's bounds) live here so that the client,
-the pipeline, the settings and the tests agree on them.
+the pipeline, the settings and the tests agree on them. A limit that only one module knows
+of (the package checks' caps, the summary's length) stays beside the code that applies it.
 """
 
 from __future__ import annotations
 
 from typing import Final
+
+MIB: Final = 1024 * 1024
 
 # --- The API contract ---------------------------------------------------------------------
 API_ROOT: Final = "https://api.addons.microsoftedge.microsoft.com"
@@ -27,16 +30,19 @@ DEFAULT_RETRIES: Final = 5
 # --- Per-request timeouts -------------------------------------------------------------------
 CONNECT_TIMEOUT: Final = 10.0
 READ_TIMEOUT: Final = 60.0
+# Each request's read and write timeouts are cut to the operation's time left, but never
+# below this, so that a request started near the deadline can still complete.
+MIN_REQUEST_TIME: Final = 5.0
 # The upload's read timeout is READ_TIMEOUT plus the time the body takes at this slow rate,
 # so that a 200 MB zip on a slow runner is not cut off while the server is still receiving.
-SLOW_UPLOAD_BYTES_PER_SECOND: Final = 1024 * 1024
+SLOW_UPLOAD_BYTES_PER_SECOND: Final = MIB
 
 # --- Response size caps ---------------------------------------------------------------------
-MAX_STATUS_BODY: Final = 1024 * 1024
+MAX_STATUS_BODY: Final = MIB
 
 # --- Upload streaming -----------------------------------------------------------------------
-UPLOAD_CHUNK: Final = 1024 * 1024
-PROGRESS_MIN_SIZE: Final = 5 * 1024 * 1024
+UPLOAD_CHUNK: Final = MIB
+PROGRESS_MIN_SIZE: Final = 5 * MIB
 PROGRESS_MIN_INTERVAL: Final = 3.0
 
 # A "still in progress, N s elapsed" line at most this often while waiting for a verdict.

@@ -118,6 +118,12 @@ class NetworkError(EdgePublishError):
     default_code = "NetworkError"
 
 
+class Cancelled(EdgePublishError):
+    """The run was interrupted (the job was cancelled, or timed out on the runner)."""
+
+    default_code = "Cancelled"
+
+
 class PublishUncertain(EdgePublishError):
     """The publish request may have reached the store, but no answer came back.
 

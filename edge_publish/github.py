@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Final, Literal
 
-from edge_publish.log import known_secrets, redact
+from edge_publish.log import redact
 
 # The runner rejects a step summary over 1 MiB; stay well under it.
 SUMMARY_LIMIT: Final = 1000 * 1024
@@ -68,7 +68,8 @@ def add_mask(value: str) -> None:
         return
     for line in value.splitlines() or [value]:
         if line.strip():
-            _emit(f"::add-mask::{line}")
+            # Escaped as the toolkit does: the runner unescapes the value before masking it.
+            _emit(f"::add-mask::{escape_data(line)}")
 
 
 def annotate(level: Literal["error", "warning", "notice"], message: str, title: str = "") -> None:
@@ -96,24 +97,21 @@ def group(title: str) -> Iterator[None]:
             _emit("::endgroup::")
 
 
-def _check_clean(name: str, value: str) -> None:
-    for secret in known_secrets():
-        if secret in value:
-            raise OutputFileError(f"refusing to write output {name!r}: it contains a secret")
-
-
 def format_outputs(outputs: Mapping[str, str]) -> str:
     """Format outputs in the runner's heredoc form, a fresh random delimiter per value.
 
+    A value that holds a known secret is written with the secret redacted: the outputs are
+    readable by every later step, and need not be masked to be safe.
+
     Raises:
-        OutputFileError: for an undeclared name, a value holding its delimiter (as the
-            official toolkit does), or a value holding a secret.
+        OutputFileError: for an undeclared name, or a value holding its delimiter (as the
+            official toolkit does).
     """
     chunks = []
-    for name, value in outputs.items():
+    for name, raw in outputs.items():
         if name not in OUTPUT_NAMES:
             raise OutputFileError(f"{name!r} is not a declared output")
-        _check_clean(name, value)
+        value = redact(raw)
         delimiter = f"ghadelimiter_{uuid.uuid4()}"
         if delimiter in name or delimiter in value:
             raise OutputFileError(f"unexpected input: output {name!r} contains the delimiter")
@@ -136,13 +134,13 @@ def write_outputs(outputs: Mapping[str, str]) -> None:
 def write_summary(markdown: str) -> bool:
     """Append the job summary to ``$GITHUB_STEP_SUMMARY``, if the runner gave one.
 
-    The text is cut to stay under the runner's 1 MiB limit (with a note saying so), and a
-    summary that still holds a secret is refused.
+    The text is cut to stay under the runner's 1 MiB limit (with a note saying so), and any
+    known secret in it is redacted.
     """
     path = os.environ.get("GITHUB_STEP_SUMMARY")
     if not path:
         return False
-    _check_clean("summary", markdown)
+    markdown = redact(markdown)
     encoded = markdown.encode("utf-8")
     if len(encoded) > SUMMARY_LIMIT:
         note = "\n\n_The summary was cut here: it exceeded the runner's 1 MiB limit._\n"

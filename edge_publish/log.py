@@ -133,6 +133,7 @@ class ActionsRenderer:
             or "\n" in line
             or "\r" in line
             or line.lstrip().startswith("::")
+            or "##[" in line  # the runner's older command syntax, matched anywhere in a line
         )
         return fence(line) if fenced and self.fence_server_text else line
 

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, AnyStr, Final, Literal, NoReturn, Protocol
 from urllib.parse import unquote
 
+from edge_publish.constants import MIB
 from edge_publish.errors import InvalidInput, InvalidPackage
 
 if TYPE_CHECKING:
@@ -48,7 +49,6 @@ __all__ = [
 Severity = Literal["error", "warning", "notice"]
 CheckMode = Literal["errors", "strict", "off"]
 
-MIB: Final = 1024 * 1024
 # A manifest is a few kilobytes; the biggest real ones (long match-pattern lists) are ~20 KB.
 # Anything over 1 MiB is a build mistake, and the cap bounds what we read into memory.
 MAX_MANIFEST_BYTES: Final = MIB
@@ -432,7 +432,8 @@ def _open_zip(path: Path, size: int) -> zipfile.ZipFile:
         )
     if magic not in _ZIP_MAGIC:
         raise _fatal(
-            f"the package {path} is not a zip archive (it starts with {magic!r}, not PK); "
+            f"the package {path} is not a zip archive (it does not start with the zip "
+            "signature PK); "
             f"build it with a zip tool, whatever its file name says."
         )
     try:

@@ -16,8 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from edge_publish.constants import POLL_CAP, POLL_FIRST, POLL_GROWTH, PROGRESS_NOTE_INTERVAL
-from edge_publish.errors import EdgePublishError, OperationFailed, OperationTimeout
+from edge_publish.constants import (
+    MIB,
+    POLL_CAP,
+    POLL_FIRST,
+    POLL_GROWTH,
+    PROGRESS_NOTE_INTERVAL,
+)
+from edge_publish.errors import (
+    EdgePublishError,
+    InvalidPackage,
+    OperationFailed,
+    OperationTimeout,
+    ProtocolError,
+)
 from edge_publish.log import ServerText, get_logger
 
 if TYPE_CHECKING:
@@ -92,7 +104,7 @@ class Report:
 
 
 class Reporter(Protocol):
-    """What the pipeline needs from the runner: phases, warnings, and masking secrets."""
+    """What the pipeline needs from the runner: log phases, and warning annotations."""
 
     def phase(self, title: str) -> AbstractContextManager[None]:
         """Fold a phase's lines together."""
@@ -141,7 +153,6 @@ class Pipeline:
 
     # --- phases -------------------------------------------------------------------------------
     def _check(self) -> Package:
-        from edge_publish.errors import InvalidPackage  # noqa: PLC0415
         from edge_publish.package import check_package, find_package  # noqa: PLC0415
 
         path = find_package(self.settings.zip_path, self.workspace)
@@ -223,7 +234,7 @@ class Pipeline:
         self._log.info("uploading", package=package.path.name, size=package.size)
         upload = client.upload(package.path, deadline=record.deadline, progress=self._progress)
         record.operation_id = upload.operation_id
-        mib_s = upload.size / 1048576 / upload.seconds if upload.seconds else 0.0
+        mib_s = upload.size / MIB / upload.seconds if upload.seconds else 0.0
         self._log.info(
             "uploaded",
             operation=upload.operation_id,
@@ -260,6 +271,8 @@ class Pipeline:
                 continue
             failure = self._failure(record, status)
             if failure.code in self.settings.treat_as_success_codes:
+                # Honest: the package is in the draft, and this run published nothing.
+                self.report.result = "uploaded"
                 self.report.tolerated = failure
                 self.reporter.warn(
                     f"{failure.message} ({failure.code} is listed in treat-as-success, so the "
@@ -314,10 +327,16 @@ class Pipeline:
                 last_note = now
 
     def _progress(self, done: int, size: int, seconds: float) -> None:
-        rate = done / 1048576 / seconds if seconds else 0.0
+        rate = done / MIB / seconds if seconds else 0.0
         self._log.info(f"uploaded {done * 100 // size} %", mib_per_s=round(rate, 1))
 
     def _failure(self, record: OperationRecord, status: OperationStatus) -> EdgePublishError:
+        if status.status not in {None, "Failed"}:
+            return ProtocolError(
+                f"The {record.kind} operation {record.operation_id} ended with the status "
+                f"{ServerText(str(status.status))[:50]!r}, which the API does not document; check "
+                "it in Partner Center before re-running.",
+            )
         if status.status is None:
             message = ServerText(status.message or "no message")
             return OperationFailed(

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import email.utils
 import enum
+import math
 import random
 import re
 import time
@@ -94,12 +95,14 @@ def transient_reason(kind: RequestKind, exc: BaseException) -> str | None:
         return f"connection failed ({type(exc).__name__})"
     if kind is RequestKind.PUBLISH:
         return None  # the request may have reached the store: never repeat it
+    if isinstance(exc, httpx.LocalProtocolError):
+        return None  # our own request is malformed (a header value): a repeat fails the same way
     if isinstance(exc, httpx.TimeoutException):
         return f"timed out ({type(exc).__name__})"
     if isinstance(exc, httpx.TransportError):
         return f"connection dropped ({type(exc).__name__})"
-    if isinstance(exc, BadBodyError) and kind is RequestKind.POLL:
-        return "the status body was not valid JSON"
+    if isinstance(exc, BadBodyError) and kind in {RequestKind.POLL, RequestKind.TOKEN}:
+        return "the answer was not valid JSON"
     return None
 
 
@@ -116,25 +119,33 @@ def server_wait(exc: BaseException, now: float | None = None) -> tuple[float, st
         return None
     header = {k.lower(): v for k, v in exc.headers.items()}.get("retry-after", "").strip()
     if header:
-        try:
-            return max(0.0, float(header)), "Retry-After"
-        except ValueError:
-            when = email.utils.parsedate_to_datetime(header) if _looks_like_date(header) else None
-            if when is not None:
-                current = time.time() if now is None else now
-                return max(0.0, when.timestamp() - current), "Retry-After date"
+        seconds = _finite(header)
+        if seconds is not None:
+            return max(0.0, seconds), "Retry-After"
+        when = _http_date(header)
+        if when is not None:
+            current = time.time() if now is None else now
+            return max(0.0, when - current), "Retry-After date"
     if exc.status_code == 429:  # noqa: PLR2004
         match = _SECONDS_IN_MESSAGE.search(exc.body[:4096].decode("utf-8", "replace"))
-        if match:
-            return float(match.group(1)), "the 429 message"
+        if match and (seconds := _finite(match.group(1))) is not None:
+            return seconds, "the 429 message"
     return None
 
 
-def _looks_like_date(value: str) -> bool:
+def _finite(text: str) -> float | None:
     try:
-        return email.utils.parsedate_to_datetime(value) is not None
-    except (TypeError, ValueError):
-        return False
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _http_date(text: str) -> float | None:
+    try:
+        return email.utils.parsedate_to_datetime(text).timestamp()
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def backoff(failure: int, rng: Callable[[float, float], float] = random.uniform) -> float:
@@ -188,8 +199,9 @@ class Retrier:
         else:
             wait = backoff(self.failures + self.throttled)
             why = f"{reason}, backing off"
-        if self.kind is RequestKind.POLL:
-            wait = max(wait, POLL_FIRST)  # never poll one operation faster than once a second
+        # Never faster than once a second, whatever the server says: a "Retry-After: 0" must
+        # not turn a retry into a busy loop (and no poll may come within 1 s of the last).
+        wait = max(wait, BACKOFF_INITIAL, POLL_FIRST if self.kind is RequestKind.POLL else 0.0)
         remaining = self.deadline - self.clock()
         if wait > remaining:
             self.gave_up_for_budget = True

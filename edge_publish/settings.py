@@ -40,6 +40,8 @@ from edge_publish.errors import InvalidInput
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SECRET_FIELDS = frozenset({"api_key", "client_secret"})
+# Printable ASCII without spaces: what fits in an HTTP header value unchanged.
+_CREDENTIAL = re.compile(r"^[\x21-\x7e]+$")
 
 
 def input_name(field: str) -> str:
@@ -209,6 +211,30 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.strip():
             return None
         return value.strip() if isinstance(value, str) else value
+
+    @field_validator("client_id", "api_key", "client_secret")
+    @classmethod
+    def _header_safe(cls, value: str | SecretStr | None) -> str | SecretStr | None:
+        # These travel in HTTP headers or a form: a space, a newline or a non-ASCII character
+        # is a copy-paste accident, and the HTTP library's own error would quote the value.
+        raw = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if raw and not _CREDENTIAL.match(raw):
+            raise ValueError(
+                "holds a space, a line break or a non-ASCII character; copy it again from "
+                "Partner Center (Publish API) into the secret, with nothing around it"
+            )
+        return value
+
+    @field_validator("notes_for_certification")
+    @classmethod
+    def _utf8(cls, value: str) -> str:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError(
+                "is not valid UTF-8 text; write the notes as plain UTF-8 in the workflow file"
+            ) from None
+        return value
 
     @model_validator(mode="after")
     def _auth_rules(self) -> Settings:

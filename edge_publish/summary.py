@@ -11,14 +11,13 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from edge_publish.advice import advice_for
-from edge_publish.constants import PARTNER_CENTER_PRODUCT_URL
+from edge_publish.constants import MIB, PARTNER_CENTER_PRODUCT_URL
 
 if TYPE_CHECKING:
     from edge_publish.pipeline import OperationRecord, Report
 
 MAX_ERRORS: Final = 50
 MAX_TEXT: Final = 4000
-MIB: Final = 1024 * 1024
 
 _HEADLINE: Final = {
     "published": "✅ Published to Microsoft Edge Add-ons",
@@ -71,7 +70,8 @@ def render(report: Report) -> str:
         lines += [
             (
                 f"> [!WARNING]\n> The publish ended with {code_span(report.tolerated.code)}, "
-                "which `treat-as-success` lists: the step succeeds, but nothing new was published."
+                "which `treat-as-success` lists: the step succeeds, but this run published "
+                "nothing (`result: uploaded`)."
             ),
             "",
         ]

@@ -4,6 +4,7 @@ the output file back under the runner's own parsing rules."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -103,8 +104,13 @@ def run_action(
     *,
     extra_env: dict[str, str] | None = None,
     timeout: float = 90,
+    interrupt_after: float | None = None,
 ) -> ActionRun:
-    """Run entrypoint.py in a subprocess exactly as the runner runs the container action."""
+    """Run entrypoint.py in a subprocess exactly as the runner runs the container action.
+
+    With *interrupt_after*, the process gets SIGTERM after that many seconds, as a cancelled
+    job's container does.
+    """
     files = workspace.parent / f"{workspace.name}-file-commands"
     files.mkdir(exist_ok=True)
     output_file = files / "set_output"
@@ -135,23 +141,28 @@ def run_action(
         }
     )
     env.update(extra_env or {})
-    proc = subprocess.run(
+    with subprocess.Popen(
         [sys.executable, str(ENTRYPOINT)],
         cwd=workspace,
         env=env,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
-        check=False,
-    )
+    ) as proc:
+        if interrupt_after is not None:
+            try:
+                proc.wait(interrupt_after)
+            except subprocess.TimeoutExpired:
+                proc.send_signal(signal.SIGTERM)
+        stdout, stderr = proc.communicate(timeout=timeout)
     output_text = output_file.read_text()
     # The action must never make persistent changes to the job's environment.
     assert env_file.read_text() == "", "the action wrote GITHUB_ENV"
     assert path_file.read_text() == "", "the action wrote GITHUB_PATH"
     return ActionRun(
         returncode=proc.returncode,
-        stdout=proc.stdout,
-        stderr=proc.stderr,
+        stdout=stdout,
+        stderr=stderr,
         outputs=parse_output_file(output_text),
         output_text=output_text,
         summary=summary_file.read_text(),

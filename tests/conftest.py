@@ -109,6 +109,7 @@ def act(workspace):
         auth: str = "api-key",
         ws: Path | None = None,
         env: dict[str, str] | None = None,
+        interrupt_after: float | None = None,
         **inputs: str,
     ) -> ActionRun:
         base = {"product-id": GUID, "zip-path": "dist/extension.zip", "client-id": CLIENT_ID}
@@ -120,7 +121,7 @@ def act(workspace):
         if sim is not None:
             base["api-url"] = sim.url
         merged = {**base, **{k.replace("_", "-"): v for k, v in inputs.items()}}
-        result = run_action(ws or workspace, merged, extra_env=env)
+        result = run_action(ws or workspace, merged, extra_env=env, interrupt_after=interrupt_after)
         secrets = [API_KEY, CLIENT_SECRET]
         if sim is not None:
             secrets += sim.engine.secret_values()

@@ -10,8 +10,16 @@ from edge_publish.client import (
     EdgeClient,
     operation_id_from_location,
     parse_status,
+    request_id,
 )
-from edge_publish.errors import ApiError, ProtocolError, PublishUncertain, Throttled
+from edge_publish.errors import (
+    ApiError,
+    InvalidInput,
+    NetworkError,
+    ProtocolError,
+    PublishUncertain,
+    Throttled,
+)
 
 GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
 API = "https://api.example.test"
@@ -272,3 +280,84 @@ def test_persistent_429_ends_throttled_within_budget():
         with pytest.raises(Throttled, match="429"):
             client.upload_status("op", deadline=time.monotonic() + 2.5)
     assert time.monotonic() - started < 4
+
+
+@pytest.mark.parametrize("location", [".", "..", "/v1/products/x/submissions/operations/.."])
+def test_location_of_dots_only_is_refused(location):
+    with pytest.raises(ProtocolError, match="holds no operation id"):
+        operation_id_from_location(location)
+
+
+def test_request_id_is_only_echoed_when_it_looks_like_one():
+    assert request_id({"x-ms-middleware-request-id": "4f9c-11aa-b2"}) == "4f9c-11aa-b2"
+    assert request_id({"X-MS-Middleware-Request-Id": "##[add-mask]Failed"}) is None
+    assert request_id({}) is None
+
+
+def test_generic_failure_means_no_code_and_no_errors():
+    listed = parse_status("op", b'{"status":"Failed","errorCode":null,"errors":[{"message":"x"}]}')
+    assert not listed.is_generic_failure
+
+
+def test_poll_404_names_the_operation_not_the_product():
+    with client_with(lambda r: httpx.Response(404)) as client, pytest.raises(ApiError) as info:
+        client.publish_status("op-77", deadline=far())
+    assert "no operation at" in info.value.message
+    assert "op-77" in info.value.message
+
+
+def test_publish_accepted_without_location_is_uncertain():
+    unusable = "was accepted, but its answer was unusable"
+    with (
+        client_with(lambda r: httpx.Response(202)) as client,
+        pytest.raises(PublishUncertain, match=unusable),
+    ):
+        client.publish("n", deadline=far())
+
+
+def test_malformed_credential_is_an_input_error_that_never_quotes_it(simulator):
+    # Over a real socket: it is the HTTP/1.1 layer that refuses the header value.
+    sim = simulator()
+    client = EdgeClient(
+        api_url=sim.url, product_id=GUID, auth=Auth("cid", api_key="AK-bad\nkey"), retries=3
+    )
+    with client, pytest.raises(InvalidInput) as info:
+        client.upload_status("op", deadline=far())
+    assert "AK-bad" not in info.value.message
+    assert sim.journal()["requests"] == []
+
+
+def test_token_answer_that_is_not_json_is_retried():
+    answers = [
+        httpx.Response(200, content=b"<html>busy</html>"),
+        httpx.Response(200, json={"access_token": "tok-2"}),
+        httpx.Response(200, json={"status": "InProgress"}),
+    ]
+    auth = Auth(
+        "cid", client_secret="sec-1234", token_url="https://login.example/t/oauth2/v2.0/token"
+    )
+    with client_with(lambda r: answers.pop(0), auth=auth) as client:
+        assert client.upload_status("op", deadline=far()).status == "InProgress"
+    assert answers == []
+
+
+def test_trickling_answer_is_cut_at_the_read_timeout(monkeypatch):
+    import edge_publish.client as client_module
+
+    monkeypatch.setattr(client_module, "MIN_REQUEST_TIME", 0.5)
+
+    def trickle():
+        while True:
+            time.sleep(0.1)
+            yield b" "
+
+    calls = []
+
+    def handler(request):
+        calls.append(1)
+        return httpx.Response(200, content=trickle())
+
+    started = time.monotonic()
+    with client_with(handler, retries=0) as client, pytest.raises(NetworkError):
+        client.upload_status("op", deadline=time.monotonic() + 0.5)
+    assert time.monotonic() - started < 3

@@ -273,3 +273,25 @@ def test_package_checks_off_says_so(simulator, act, workspace):
     assert run.returncode == 0, run.log
     assert "Package checks were skipped" in run.summary
     assert run.outputs["extension-version"] == "v1.2"
+
+
+def test_cancelled_job_still_writes_outputs_and_summary(simulator, act):
+    sim = simulator(upload_seconds=float("inf"))
+    run = act(sim, interrupt_after=3)
+    assert run.returncode == 143
+    out = run.outputs
+    assert out["result"] == "failed"
+    assert out["error-code"] == "Cancelled"
+    assert out["upload-status"] == "InProgress"
+    assert out["upload-operation-id"] == ops(sim, "upload")[0]["id"]
+    assert "SIGTERM" in out["error-message"]
+    assert "Cancelled" in run.summary
+    assert "Traceback" not in run.log
+
+
+def test_cancelled_while_publishing_warns_about_the_submission(simulator, act):
+    sim = simulator(publish_seconds=float("inf"))
+    run = act(sim, interrupt_after=3.5)
+    assert run.returncode == 143
+    assert run.outputs["publish-status"] == "InProgress"
+    assert "check the product in Partner Center" in run.outputs["error-message"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import itertools
 import shutil
 import time
 
@@ -147,19 +148,36 @@ def test_treat_as_success(simulator, act):
     sim = simulator(publish_verdict="NoModulesUpdated")
     run = act(sim, treat_as_success="NoModulesUpdated, InProgressSubmission")
     assert run.returncode == 0, run.log
-    assert run.outputs["result"] == "failed"
+    assert run.outputs["result"] == "uploaded"
     assert run.outputs["error-code"] == "NoModulesUpdated"
     assert "::warning title=Publish%3A NoModulesUpdated::" in run.stdout
     assert "treat-as-success" in run.summary
 
 
-def test_rerun_of_the_same_release(simulator, act):
-    """Product rules: a re-run publishes an unchanged draft and gets NoModulesUpdated."""
+RERUN_RECIPE = "NoModulesUpdated,InProgressSubmission"
+
+
+def test_rerun_of_the_same_release_after_review(simulator, act):
+    """A re-run re-uploads the same zip; the unchanged draft gives NoModulesUpdated."""
     sim = simulator(product_rules=True, review_seconds=0)
-    assert act(sim).returncode == 0
-    rerun = act(sim, treat_as_success="NoModulesUpdated")
+    assert act(sim, treat_as_success=RERUN_RECIPE).outputs["result"] == "published"
+    rerun = act(sim, treat_as_success=RERUN_RECIPE)
     assert rerun.returncode == 0, rerun.log
-    assert rerun.outputs["error-code"] in {"NoModulesUpdated", ""}
+    assert rerun.outputs["result"] == "uploaded"
+    assert rerun.outputs["error-code"] == "NoModulesUpdated"
+    assert [o["verdict"] for o in ops(sim, "publish")] == ["succeeded", "NoModulesUpdated"]
+
+
+def test_rerun_of_the_same_release_in_review(simulator, act):
+    """A re-run while the first submission is in review gives InProgressSubmission."""
+    sim = simulator(product_rules=True)
+    assert act(sim, treat_as_success=RERUN_RECIPE).outputs["result"] == "published"
+    rerun = act(sim, treat_as_success=RERUN_RECIPE)
+    assert rerun.returncode == 0, rerun.log
+    assert rerun.outputs["error-code"] == "InProgressSubmission"
+    without = act(sim)
+    assert without.returncode == 1
+    assert "wait for it to finish, or cancel it in Partner Center" in without.summary
 
 
 def chaos_run(simulator, act, workspace, seed):
@@ -203,3 +221,27 @@ def test_retries_zero_turns_retries_off(simulator, act, product):
     run = act(sim, retries="0", product_id=product)
     assert run.returncode == 1
     assert len(requests(sim, "upload")) == 1
+
+
+def test_retry_after_zero_is_no_busy_loop(simulator, act):
+    sim = simulator(
+        faults=[{"route": "publish", "requests": "all", "kind": "429", "retry_after": 0}]
+    )
+    run = act(sim, operation_timeout="5")
+    assert run.returncode == 1
+    assert run.outputs["error-code"] == "Throttled"
+    sent = requests(sim, "publish")
+    assert 2 <= len(sent) <= 6  # about one a second over the 5 s budget
+    gaps = [b["started"] - a["finished"] for a, b in itertools.pairwise(sent)]
+    assert min(gaps) >= 1.0
+    assert len(ops(sim, "publish")) == 0
+
+
+def test_stalled_publish_post_is_bounded_by_the_budget(simulator, act):
+    sim = simulator(faults=[{"route": "publish", "requests": "all", "kind": "stall"}])
+    started = time.monotonic()
+    run = act(sim, operation_timeout="3")
+    assert run.returncode == 1
+    assert run.outputs["error-code"] == "PublishUncertain"
+    assert len(requests(sim, "publish")) <= 1
+    assert time.monotonic() - started < 20  # not the 60 s read timeout

@@ -84,9 +84,22 @@ def test_undeclared_output_name_is_refused():
         github.format_outputs({"random-name": "x"})
 
 
-def test_secret_never_written_to_outputs():
-    with secrets_registered("s3cr3t-key"), pytest.raises(github.OutputFileError):
-        github.format_outputs({"error-message": "the key s3cr3t-key failed"})
+def test_secret_never_written_to_outputs_or_summary(actions):
+    out, summary = actions
+    with secrets_registered("s3cr3t-key"):
+        github.write_outputs({"error-message": "the key s3cr3t-key failed", "result": "failed"})
+        github.write_summary("key: s3cr3t-key")
+    assert parse_output_file(out.read_text()) == {
+        "error-message": "the key *** failed",
+        "result": "failed",
+    }
+    assert summary.read_text() == "key: ***"
+
+
+def test_mask_value_is_escaped(monkeypatch, capsys):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    github.add_mask("ab%0Acd")
+    assert capsys.readouterr().out == "::add-mask::ab%250Acd\n"
 
 
 def test_outputs_printed_outside_actions(monkeypatch, capsys):

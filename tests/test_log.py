@@ -93,3 +93,8 @@ def test_any_line_that_could_read_as_a_command_is_fenced():
     assert out.startswith("::stop-commands::")
     out = render(event="two\nlines")
     assert out.startswith("::stop-commands::")
+
+
+def test_legacy_command_syntax_is_fenced_anywhere_in_a_line():
+    out = render(event="request", request_id="abc ##[add-mask]Failed")
+    assert out.startswith("::stop-commands::")

@@ -189,7 +189,7 @@ def test_treat_as_success(package):
     pipeline, report, runner, _ = make(package, client, treat_as_success="NoModulesUpdated")
     pipeline.run()
     assert report.succeeded
-    assert report.result == "failed"
+    assert report.result == "uploaded"
     assert report.error_code == "NoModulesUpdated"
     assert runner.warnings[0][0] == "Publish: NoModulesUpdated"
 
@@ -210,3 +210,13 @@ def test_dry_run_sends_nothing(package):
     assert report.result == "validated"
     assert len(report.sha256) == 64
     assert client.uploads == 0
+
+
+def test_undocumented_status_is_a_protocol_error(package):
+    from edge_publish.errors import ProtocolError
+
+    client = FakeClient([("Cancelled", "", "")], [])
+    pipeline, report, _, _ = make(package, client)
+    with pytest.raises(ProtocolError, match="'Cancelled', which the API does not document"):
+        pipeline.run()
+    assert report.upload.status == "Cancelled"

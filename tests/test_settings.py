@@ -192,3 +192,22 @@ def test_helpers():
     assert not is_loopback("10.0.0.1")
     assert not is_loopback("example.com")
     assert set(Settings.model_fields) >= {"product_id", "zip_path", "api_key", "retries"}
+
+
+@pytest.mark.parametrize("field", ["api_key", "client_id", "client_secret"])
+@pytest.mark.parametrize("value", ["AK-123\nsecond-line", "AK 123", "AK-ünï"])
+def test_credentials_must_fit_in_a_header(monkeypatch, field, value):
+    base = {"product_id": GUID, "zip_path": "x.zip", "client_id": "cid", "api_key": "key-1234"}
+    if field == "client_secret":
+        base = {**base, "api_key": "", "access_token_url": "https://login.example/t"}
+    runner_env(monkeypatch, **{**base, field: value})
+    with pytest.raises(InvalidInput) as info:
+        load_settings()
+    assert f"`{field.replace('_', '-')}` holds a space, a line break" in info.value.message
+    assert value not in info.value.message
+
+
+def test_notes_must_be_utf8(monkeypatch):
+    runner_env(monkeypatch, product_id=GUID, zip_path="x", client_id="c", api_key="k-123")
+    with pytest.raises(InvalidInput, match="`notes-for-certification` is not valid UTF-8"):
+        load_settings(notes_for_certification="bad \udcff byte")
