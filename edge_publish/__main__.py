@@ -33,7 +33,7 @@ EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1  # the store, the network or an operation failed
 EXIT_INVALID: Final = 2  # an input or the package is invalid: nothing was sent
 EXIT_BUG: Final = 3  # an unexpected error inside edge-publish
-EXIT_INTERRUPTED: Final = 130  # SIGINT; a SIGTERM (a cancelled job) exits 143
+EXIT_SIGNAL_BASE: Final = 128  # interrupted: 128 + the signal (130 for SIGINT, 143 for SIGTERM)
 
 _SECRET_SOURCES: Final = (
     "INPUT_API-KEY",
@@ -94,7 +94,7 @@ def _finish(report: Report) -> int:
     try:
         github.write_outputs(_outputs(report))
         github.write_summary(render(report))
-    except (OSError, github.OutputFileError) as exc:
+    except Exception as exc:  # noqa: BLE001 (still the boundary: say so, never a bare traceback)
         github.annotate("error", f"Could not write the step outputs or summary: {exc}")
         return EXIT_BUG
     if error is None:
@@ -103,7 +103,7 @@ def _finish(report: Report) -> int:
     if isinstance(error, (InvalidInput, InvalidPackage)):
         return EXIT_INVALID
     if isinstance(error, Cancelled):
-        return EXIT_INTERRUPTED + (13 if "SIGTERM" in error.message else 0)
+        return EXIT_SIGNAL_BASE + error.signal_number
     return EXIT_BUG if error.code == "Unexpected" else EXIT_FAILED
 
 
@@ -147,7 +147,7 @@ def publish(flags: dict[str, Any]) -> int:
     except EdgePublishError as exc:
         report.error = exc
     except KeyboardInterrupt as exc:
-        report.error = _cancelled(report, str(exc) or "SIGINT")
+        report.error = _cancelled(report, str(exc) or signal.SIGINT.name)
     except Exception as exc:  # noqa: BLE001 (the boundary: anything unexpected is reported)
         report.error = EdgePublishError(
             f"edge-publish stopped on an unexpected error: {type(exc).__name__}: {exc}",
@@ -174,7 +174,7 @@ def _cancelled(report: Report, signal_name: str) -> Cancelled:
             " The publish request may have reached the store: check the product in Partner "
             "Center before re-running."
         )
-    return Cancelled(message)
+    return Cancelled(message, signal_number=signal.Signals[signal_name].value)
 
 
 def _client(settings: Settings) -> EdgeClient:

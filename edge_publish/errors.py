@@ -119,9 +119,16 @@ class NetworkError(EdgePublishError):
 
 
 class Cancelled(EdgePublishError):
-    """The run was interrupted (the job was cancelled, or timed out on the runner)."""
+    """The run was interrupted (the job was cancelled, or timed out on the runner).
+
+    ``signal_number`` is the signal that stopped it, for the conventional exit status.
+    """
 
     default_code = "Cancelled"
+
+    def __init__(self, message: str, *, signal_number: int) -> None:
+        super().__init__(message)
+        self.signal_number = signal_number
 
 
 class PublishUncertain(EdgePublishError):

@@ -149,3 +149,17 @@ def test_check_reports_nested_folder(env, capsys, tmp_path):
         zf.writestr("ext/manifest.json", '{"manifest_version": 3, "name": "X", "version": "1"}')
     assert cli.main(["check", "nested.zip"]) == 2
     assert "zip the folder's contents, not the folder" in capsys.readouterr().out
+
+
+def test_a_broken_summary_still_leaves_the_outputs(env, capsys, monkeypatch):
+    out, _ = env
+    from edge_publish import summary
+
+    def broken(report):
+        raise ValueError("render bug")
+
+    monkeypatch.setattr(summary, "render", broken)
+    code = cli.main(["--product-id", GUID, "--zip-path", "ext.zip", "--dry-run"])
+    assert code == 3
+    assert parse_output_file(out.read_text())["result"] == "validated"
+    assert "Could not write the step outputs or summary: render bug" in capsys.readouterr().out
