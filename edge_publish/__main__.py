@@ -35,13 +35,6 @@ EXIT_INVALID: Final = 2  # an input or the package is invalid: nothing was sent
 EXIT_BUG: Final = 3  # an unexpected error inside edge-publish
 EXIT_SIGNAL_BASE: Final = 128  # interrupted: 128 + the signal (130 for SIGINT, 143 for SIGTERM)
 
-_SECRET_SOURCES: Final = (
-    "INPUT_API-KEY",
-    "INPUT_CLIENT-SECRET",
-    "EDGE_API_KEY",
-    "EDGE_CLIENT_SECRET",
-)
-
 
 class _Runner:
     """The pipeline's view of the runner: log groups and warning annotations."""
@@ -110,15 +103,10 @@ def _finish(report: Report) -> int:
 def publish(flags: dict[str, Any]) -> int:
     """Run the action: settings, package check, upload, publish, outputs, summary."""
     from edge_publish.pipeline import Pipeline, Report  # noqa: PLC0415
+    from edge_publish.settings import load_settings, raw_secrets  # noqa: PLC0415
 
-    # Mask every secret we can see before anything else is printed, even if the settings
-    # turn out invalid, so that no later line can show one.
-    for name in _SECRET_SOURCES:
-        if os.environ.get(name, "").strip():
-            _secret(os.environ[name].strip())
-    for name in ("api_key", "client_secret"):
-        if flags.get(name):
-            _secret(str(flags[name]).strip())
+    for value in raw_secrets(flags):  # before anything else is printed
+        _secret(value)
     configure(fence_server_text=github.in_actions())
     log = get_logger()
     report = Report()
@@ -126,8 +114,6 @@ def publish(flags: dict[str, Any]) -> int:
     # into an interruption the boundary reports like any other, outputs and summary included.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
-        from edge_publish.settings import load_settings  # noqa: PLC0415
-
         settings = load_settings(**flags)
         if settings.auth_method == "client-secret" and not settings.dry_run:
             github.annotate(

@@ -53,6 +53,9 @@ from edge_publish.retry import (
     server_wait,
 )
 
+# Our Retrier logs each wait with its reason; stamina's own log line would repeat it.
+stamina.instrumentation.set_on_retry_hooks([])
+
 T = TypeVar("T")
 USER_AGENT: Final = (
     f"edge-publish/{__version__} (+https://github.com/edge-publish/edge-publish) "
@@ -209,8 +212,6 @@ class EdgeClient:
         self.retries = retries
         self.on_secret = on_secret
         self._log = get_logger()
-        # Our Retrier logs each wait with its reason; stamina's own log line would repeat it.
-        stamina.instrumentation.set_on_retry_hooks([])
         self._http = httpx.Client(
             headers={"User-Agent": USER_AGENT},
             timeout=httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT),

@@ -456,15 +456,16 @@ def _check_entries(entries: _Entries, report: _Report) -> None:
     total = sum(info.file_size for info in entries.infos)
     if total > MAX_TOTAL_UNCOMPRESSED:
         report.error(
-            f"the zip would unpack to {_size(total)}, over the {_size(MAX_TOTAL_UNCOMPRESSED)} "
+            f"the zip would unpack to {human_size(total)}, over the "
+            f"{human_size(MAX_TOTAL_UNCOMPRESSED)} "
             f"safety cap; remove what the extension does not need."
         )
     for info in entries.infos:
         if _is_bomb(info):
             ratio = _ratio(info)
             report.error(
-                f"the zip entry {info.filename} expands from {_size(info.compress_size)} to "
-                f"{_size(info.file_size)} ({ratio}), which marks a zip bomb; remove it, or "
+                f"the zip entry {info.filename} expands from {human_size(info.compress_size)} to "
+                f"{human_size(info.file_size)} ({ratio}), which marks a zip bomb; remove it, or "
                 f"find out what generates it."
             )
     _warn_about_entries(entries, report)
@@ -590,7 +591,8 @@ def _read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> 
         raise _EntryError(f"{label} cannot be read from the zip ({exc}); rebuild the zip.") from exc
     if len(data) > limit:
         raise _EntryError(
-            f"{label} is over the {_size(limit)} limit for it; keep bulk data in separate files."
+            f"{label} is over the {human_size(limit)} limit for it; "
+            "keep bulk data in separate files."
         )
     return data
 
@@ -692,7 +694,8 @@ def _load_manifest(
     label = info.filename
     if info.file_size > MAX_MANIFEST_BYTES:
         report.error(
-            f"{label} is {_size(info.file_size)}, over the {_size(MAX_MANIFEST_BYTES)} limit for "
+            f"{label} is {human_size(info.file_size)}, over the "
+            f"{human_size(MAX_MANIFEST_BYTES)} limit for "
             f"a manifest; keep bulk data in separate files."
         )
         return None
@@ -798,7 +801,7 @@ def _read_messages(
     if info.file_size > MAX_MESSAGES_BYTES:
         if checks:
             report.notice(
-                f"{label} is {_size(info.file_size)}, so the name was not resolved from it; "
+                f"{label} is {human_size(info.file_size)}, so the name was not resolved from it; "
                 f"nothing to fix unless the name is wrong."
             )
         return None
@@ -1122,8 +1125,8 @@ def _listing(names: Iterable[str]) -> str:
     return f"{shown} and {more} more" if more > 0 else shown
 
 
-def _size(count: int) -> str:
-    """A byte count for people."""
+def human_size(count: int) -> str:
+    """A byte count for people (the summary shows package sizes this way too)."""
     if count < MIB:
         return f"{count} bytes"
     if count < 1024 * MIB:

@@ -302,6 +302,24 @@ def _sentence(error: ValidationError) -> str:
     return message if message.startswith("`") else message[0].upper() + message[1:]
 
 
+def raw_secrets(flags: dict[str, Any]) -> list[str]:
+    """Every secret value given in any source, read before validation.
+
+    The entrypoint masks these before printing anything, even when the settings turn out to be
+    invalid, so that no later line (an error naming another input, say) can show one.
+    """
+    given = [
+        value
+        for name in sorted(SECRET_FIELDS)
+        for value in (
+            flags.get(name),
+            os.environ.get(f"INPUT_{input_name(name).upper()}"),
+            os.environ.get(f"EDGE_{name.upper()}"),
+        )
+    ]
+    return [str(value).strip() for value in given if value and str(value).strip()]
+
+
 def load_settings(**flags: Any) -> Settings:  # noqa: ANN401 (flag values of any field type)
     """Build the settings from flags and the environment.
 

@@ -11,7 +11,8 @@ import re
 from typing import TYPE_CHECKING, Final
 
 from edge_publish.advice import advice_for
-from edge_publish.constants import MIB, PARTNER_CENTER_PRODUCT_URL
+from edge_publish.constants import PARTNER_CENTER_PRODUCT_URL
+from edge_publish.package import human_size
 
 if TYPE_CHECKING:
     from edge_publish.pipeline import OperationRecord, Report
@@ -46,12 +47,6 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + " … (cut)"
 
 
-def _size(size: int | None) -> str:
-    if size is None:
-        return "?"
-    return f"{size / MIB:.1f} MiB" if size >= MIB else f"{size:,} bytes"
-
-
 def _operation(record: OperationRecord | None) -> str:
     if record is None or not record.operation_id:
         return "not reached"
@@ -82,9 +77,8 @@ def render(report: Report) -> str:
             f"version {code_span(report.extension_version)} |"
         )
     if report.package_path:
-        package = (
-            f"{code_span(report.package_path.rsplit('/', 1)[-1])}, {_size(report.package_size)}"
-        )
+        size = "?" if report.package_size is None else human_size(report.package_size)
+        package = f"{code_span(report.package_path.rsplit('/', 1)[-1])}, {size}"
         if report.sha256:
             package += f", sha256 {code_span(report.sha256)}"
         lines.append(f"| Package | {package} |")
