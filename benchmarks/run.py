@@ -15,7 +15,7 @@ simulator's journal or from the child's resource usage:
    and for ``curl -T`` of the same file, alternated and repeated, medians compared;
 6. start-up: a ``dry-run`` of a small package against a bare import of the main dependencies.
 
-Run it with ``python3 -m uv run --locked python benchmarks/run.py`` (under a minute);
+Run it with ``python3 -m uv run --locked python -m benchmarks.run`` (under a minute);
 ``--smoke`` is a small, fast mode for CI that checks the script works and asserts no timing.
 It prints a table and writes JSON (``benchmarks/results/latest.json`` by default).
 """
@@ -40,22 +40,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-ENTRYPOINT = REPO / "entrypoint.py"
-# The benchmark runs from a checkout: make the package and the runner stand-in importable.
-for _path in (REPO, REPO / "tests"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
-
-from actions_runner import DEFAULT_INPUTS, parse_output_file  # noqa: E402
-
-from edge_publish.package import sha256_file  # noqa: E402
-from edge_publish.simulator import (  # noqa: E402
+from edge_publish.package import sha256_file
+from edge_publish.simulator import (
     DEFAULT_API_KEY,
     DEFAULT_CLIENT_ID,
     Scenario,
     Simulator,
 )
+from tests.support.actions_runner import DEFAULT_INPUTS, parse_output_file
+
+REPO = Path(__file__).resolve().parents[1]
+ENTRYPOINT = REPO / "entrypoint.py"
 
 MIB = 1024 * 1024
 GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
@@ -588,7 +583,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nbenchmark took {elapsed:.1f} s")
     result = {
         "mode": "smoke" if args.smoke else "full",
-        "command": " ".join(["python", "benchmarks/run.py", *(argv or sys.argv[1:])]),
+        "command": " ".join(["python", "-m", "benchmarks.run", *(argv or sys.argv[1:])]),
         "machine": described,
         "config": config.__dict__,
         "seconds": elapsed,

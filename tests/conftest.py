@@ -3,41 +3,16 @@ with a valid extension zip, and a runner stand-in that runs entrypoint.py agains
 
 from __future__ import annotations
 
-import json
-import zipfile
 from pathlib import Path
 
 import pytest
 import structlog
-from actions_runner import ActionRun, run_action
 
 from edge_publish.github import OUTPUT_NAMES
 from edge_publish.simulator import Scenario, Simulator
-
-GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
-# Distinctive fake credentials, so that the secret sweep cannot miss or confuse them.
-API_KEY = "AK-e2e-7f3c9b1d-secret"
-CLIENT_ID = "e2e-client-id"
-CLIENT_SECRET = "CS-e2e-5d2a8e44-secret"
-MANIFEST = {
-    "manifest_version": 3,
-    "name": "E2E Test Extension",
-    "version": "1.2.3",
-    "description": "Made by the test suite.",
-    "background": {"service_worker": "background.js"},
-}
-
-
-def make_zip(
-    path: Path, manifest: dict | str | None = None, files: dict[str, bytes] | None = None
-) -> Path:
-    body = manifest if isinstance(manifest, str) else json.dumps(manifest or MANIFEST)
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr("manifest.json", body)
-        zf.writestr("background.js", "console.log('hi');\n")
-        for name, data in (files or {}).items():
-            zf.writestr(name, data)
-    return path
+from tests.support.actions_runner import ActionRun, assert_masks_first, run_action, sweep_secrets
+from tests.support.credentials import API_KEY, CLIENT_ID, CLIENT_SECRET, GUID
+from tests.support.zips import make_zip
 
 
 @pytest.fixture(autouse=True)
@@ -74,29 +49,6 @@ def simulator():
     yield start
     for sim in started:
         sim.stop()
-
-
-def sweep_secrets(run: ActionRun, secrets: list[str]) -> None:
-    """No secret may appear anywhere but on ::add-mask:: lines (issue: secret sweep)."""
-    for name, text in (
-        ("stdout", run.stdout),
-        ("stderr", run.stderr),
-        ("outputs", run.output_text),
-        ("summary", run.summary),
-    ):
-        for line in text.splitlines():
-            if line.startswith("::add-mask::"):
-                continue
-            for secret in secrets:
-                assert secret not in line, f"secret leaked in {name}: {line!r}"
-
-
-def assert_masks_first(run: ActionRun, secrets: list[str]) -> None:
-    """The add-mask lines for the given secrets come before any other line."""
-    lines = run.stdout.splitlines()
-    wanted = {f"::add-mask::{s}" for s in secrets}
-    head = lines[: len(wanted)]
-    assert set(head) == wanted, head
 
 
 @pytest.fixture

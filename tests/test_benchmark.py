@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SCRIPT = REPO / "benchmarks" / "run.py"
 FIGURES = {
     "typical_run_ratio",
     "detection_latency_worst",
@@ -33,7 +32,7 @@ FIGURES = {
 def test_smoke_run_computes_every_figure(tmp_path: Path) -> None:
     out = tmp_path / "bench.json"
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT), "--smoke", "--json", str(out)],
+        [sys.executable, "-m", "benchmarks.run", "--smoke", "--json", str(out)],
         cwd=REPO,
         capture_output=True,
         text=True,

@@ -8,7 +8,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import GUID, MANIFEST, make_zip
+
+from tests.support.credentials import GUID
+from tests.support.zips import MANIFEST, make_zip
 
 PUBLISH_CODES = [
     "CreateNotAllowed",

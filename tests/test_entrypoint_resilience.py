@@ -8,7 +8,8 @@ import shutil
 import time
 
 import pytest
-from conftest import GUID
+
+from tests.support.credentials import GUID
 
 
 def requests(sim, route=None):

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from actions_runner import HOSTILE_MARKUP, outside_code, run_action
-from conftest import API_KEY, CLIENT_ID, GUID, sweep_secrets
+from tests.support.actions_runner import HOSTILE_MARKUP, outside_code, run_action, sweep_secrets
+from tests.support.credentials import API_KEY, CLIENT_ID, GUID
 
 OWN_COMMANDS = ("::group::", "::endgroup::", "::error title=edge-publish", "::warning title=")
 

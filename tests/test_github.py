@@ -1,8 +1,8 @@
 import pytest
-from actions_runner import parse_output_file
 
 from edge_publish import github
 from edge_publish.log import secrets_registered
+from tests.support.actions_runner import parse_output_file
 
 
 @pytest.fixture

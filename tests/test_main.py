@@ -7,12 +7,13 @@ import sys
 import zipfile
 
 import pytest
-from actions_runner import parse_output_file
-from conftest import GUID, MANIFEST, make_zip
 
 from edge_publish import __main__ as cli
 from edge_publish import __version__
 from edge_publish.settings import Settings, input_name
+from tests.support.actions_runner import parse_output_file
+from tests.support.credentials import GUID
+from tests.support.zips import MANIFEST, make_zip
 
 
 @pytest.fixture

@@ -1,10 +1,9 @@
-from actions_runner import HOSTILE_MARKUP, outside_code
-
 from edge_publish.errors import InvalidPackage, OperationFailed
 from edge_publish.log import ServerText
 from edge_publish.package import Finding
 from edge_publish.pipeline import OperationRecord, Report
 from edge_publish.summary import MAX_ERRORS, code_block, code_span, render
+from tests.support.actions_runner import HOSTILE_MARKUP, outside_code
 
 GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
 HOSTILE = ServerText(

@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 ENTRYPOINT = REPO / "entrypoint.py"
 
 
@@ -178,3 +178,26 @@ def outside_code(markdown: str) -> str:
 
 
 HOSTILE_MARKUP = ("<script", "<img", "evil.example", "[click me]", "::set-env", "::add-mask::zzz")
+
+
+def sweep_secrets(run: ActionRun, secrets: list[str]) -> None:
+    """No secret may appear anywhere but on ::add-mask:: lines (issue: secret sweep)."""
+    for name, text in (
+        ("stdout", run.stdout),
+        ("stderr", run.stderr),
+        ("outputs", run.output_text),
+        ("summary", run.summary),
+    ):
+        for line in text.splitlines():
+            if line.startswith("::add-mask::"):
+                continue
+            for secret in secrets:
+                assert secret not in line, f"secret leaked in {name}: {line!r}"
+
+
+def assert_masks_first(run: ActionRun, secrets: list[str]) -> None:
+    """The add-mask lines for the given secrets come before any other line."""
+    lines = run.stdout.splitlines()
+    wanted = {f"::add-mask::{s}" for s in secrets}
+    head = lines[: len(wanted)]
+    assert set(head) == wanted, head

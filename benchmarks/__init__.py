@@ -1,0 +1,1 @@
+"""The benchmark: run it from the repository root as ``python -m benchmarks.run``."""

@@ -1,0 +1,42 @@
+"""The one zip builder of the test suite: unit tests, end-to-end tests and the benchmark."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+from typing import Any
+
+# The extension the end-to-end tests publish unless a test says otherwise.
+MANIFEST: dict[str, Any] = {
+    "manifest_version": 3,
+    "name": "E2E Test Extension",
+    "version": "1.2.3",
+    "description": "Made by the test suite.",
+    "background": {"service_worker": "background.js"},
+}
+
+
+def write_zip(
+    path: Path,
+    files: dict[str, bytes | str],
+    compression: int = zipfile.ZIP_DEFLATED,
+) -> Path:
+    """A zip at *path* holding *files* (name -> bytes or text), in that order."""
+    with zipfile.ZipFile(path, "w", compression=compression) as archive:
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return path
+
+
+def make_zip(
+    path: Path,
+    manifest: dict[str, Any] | str | None = None,
+    files: dict[str, bytes | str] | None = None,
+) -> Path:
+    """An extension zip: manifest.json (a dict is dumped, text kept as is), a background
+    script, and *files*."""
+    body = manifest if isinstance(manifest, str) else json.dumps(manifest or MANIFEST)
+    return write_zip(
+        path, {"manifest.json": body, "background.js": "console.log('hi');\n", **(files or {})}
+    )
