@@ -71,7 +71,7 @@ def _outputs(report: Report) -> dict[str, str]:
 
 def _finish(report: Report) -> int:
     """The boundary's exit: outputs, summary, annotation, exit status."""
-    from edge_publish.summary import render  # noqa: PLC0415
+    from edge_publish.summary import render
 
     log = get_logger()
     error = report.error
@@ -102,8 +102,8 @@ def _finish(report: Report) -> int:
 
 def publish(flags: dict[str, Any]) -> int:
     """Run the action: settings, package check, upload, publish, outputs, summary."""
-    from edge_publish.pipeline import Pipeline, Report  # noqa: PLC0415
-    from edge_publish.settings import load_settings, raw_secrets  # noqa: PLC0415
+    from edge_publish.pipeline import Pipeline, Report
+    from edge_publish.settings import load_settings, raw_secrets
 
     for value in raw_secrets(flags):  # before anything else is printed
         _secret(value)
@@ -164,7 +164,7 @@ def _cancelled(report: Report, signal_name: str) -> Cancelled:
 
 
 def _client(settings: Settings) -> EdgeClient:
-    from edge_publish.client import Auth, EdgeClient  # noqa: PLC0415
+    from edge_publish.client import Auth, EdgeClient
 
     auth = Auth(
         settings.client_id,
@@ -185,7 +185,7 @@ def _client(settings: Settings) -> EdgeClient:
 
 def check(path: str, mode: CheckMode) -> int:
     """``edge-publish check``: the package checks alone."""
-    from edge_publish.package import check_package, find_package  # noqa: PLC0415
+    from edge_publish.package import check_package, find_package
 
     try:
         package = check_package(find_package(path, Path.cwd()), mode)
@@ -205,7 +205,7 @@ _BOOLS: Final = frozenset({"upload_only", "dry_run"})
 
 
 def _settings_flags(parser: argparse.ArgumentParser) -> None:
-    from edge_publish.settings import Settings, input_name  # noqa: PLC0415
+    from edge_publish.settings import Settings, input_name
 
     group = parser.add_argument_group(
         "settings", "each also reads INPUT_<NAME> (the runner's form) and EDGE_<NAME>"
@@ -245,7 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     if args and args[0] == command:
         args = args[1:]
     if command == "simulate":
-        from edge_publish.simulator import main as simulate  # noqa: PLC0415
+        from edge_publish.simulator import main as simulate
 
         return simulate(args)
     if command == "check":

@@ -930,7 +930,7 @@ def _manifest_validator() -> _Validator:
     the start-up time, and most commands never validate a manifest. "integer" means a JSON
     integer, as in Chromium, which reads ``3.0`` as a double and not as manifest version 3.
     """
-    import jsonschema  # type: ignore[import-untyped]  # noqa: PLC0415 - lazy, see above
+    import jsonschema  # type: ignore[import-untyped]
 
     base = jsonschema.Draft202012Validator
     checker = base.TYPE_CHECKER.redefine("integer", _is_json_integer)
