@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from edge_publish.__main__ import main
+from edge_publish.cli import main
 
 if __name__ == "__main__":
     sys.exit(main(["publish"]))

@@ -10,4 +10,14 @@ from edge_publish.errors import EdgePublishError
 
 __all__ = ["EdgePublishError", "__version__"]
 
-__version__ = "0.1.0"
+
+def __getattr__(name: str) -> str:
+    """``__version__``, read from the installed distribution: pyproject.toml sets it once."""
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("edge-publish")
+        except PackageNotFoundError:  # a bare checkout, not installed
+            return "0+unknown"
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,6 +27,9 @@ PARTNER_CENTER_API_URL: Final = (
 DEFAULT_OPERATION_TIMEOUT: Final = 600.0
 DEFAULT_RETRIES: Final = 5
 
+# A warning annotation once api-key-expires is this many days away or fewer.
+KEY_EXPIRY_WARNING_DAYS: Final = 14
+
 # --- Per-request timeouts -------------------------------------------------------------------
 CONNECT_TIMEOUT: Final = 10.0
 READ_TIMEOUT: Final = 60.0

@@ -15,9 +15,12 @@ class EdgePublishError(Exception):
     """Root of every error edge-publish reports to the user.
 
     Attributes:
-        message: One human sentence: what went wrong, naming the value, and the fix.
+        message: One human sentence: what went wrong, naming the value. The fix is not
+            repeated here: `edge_publish.advice` gives it, from ``code`` and ``situation``.
         code: The stable ``error-code`` output. Leaves set a default; the API's own
             ``errorCode`` overrides it where the store gave one.
+        situation: What happened, where one code covers several cases that need different
+            fixes (a 404 for a product or for an operation, say); ``""`` otherwise.
         details: Further lines (the API's ``errors[].message``, every package error).
         request_id: The ``x-ms-middleware-request-id`` of the failed response, for support.
     """
@@ -29,12 +32,14 @@ class EdgePublishError(Exception):
         message: str,
         *,
         code: str | None = None,
+        situation: str = "",
         details: tuple[str, ...] | list[str] = (),
         request_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code or self.default_code
+        self.situation = situation
         self.details = tuple(details)
         self.request_id = request_id
 
@@ -46,6 +51,12 @@ class InvalidInput(EdgePublishError):
     """An input (setting) is missing, malformed or contradicts another one."""
 
     default_code = "InvalidInput"
+
+
+class ApiKeyExpired(InvalidInput):
+    """``api-key-expires`` is in the past: the key would be refused, so nothing is sent."""
+
+    default_code = "ApiKeyExpired"
 
 
 class InvalidPackage(EdgePublishError):
@@ -61,11 +72,12 @@ class InvalidPackage(EdgePublishError):
         self,
         message: str,
         *,
+        situation: str = "",
         details: tuple[str, ...] | list[str] = (),
         extension_name: str | None = None,
         extension_version: str | None = None,
     ) -> None:
-        super().__init__(message, details=details)
+        super().__init__(message, situation=situation, details=details)
         self.extension_name = extension_name
         self.extension_version = extension_version
 
@@ -81,10 +93,13 @@ class ApiError(EdgePublishError):
         *,
         status_code: int,
         code: str | None = None,
+        situation: str = "",
         details: tuple[str, ...] | list[str] = (),
         request_id: str | None = None,
     ) -> None:
-        super().__init__(message, code=code, details=details, request_id=request_id)
+        super().__init__(
+            message, code=code, situation=situation, details=details, request_id=request_id
+        )
         self.status_code = status_code
 
 
@@ -98,6 +113,15 @@ class OperationFailed(EdgePublishError):
     """An upload or publish operation ended with the verdict ``Failed``."""
 
     default_code = "OperationFailed"
+
+
+class ValidationFailed(OperationFailed):
+    """The verdict is ``Failed`` with no ``errorCode`` but a list of errors: fix them.
+
+    Unlike the generic code-less failure, re-sending the same package cannot help.
+    """
+
+    default_code = "ValidationFailed"
 
 
 class OperationTimeout(EdgePublishError):
@@ -116,6 +140,12 @@ class NetworkError(EdgePublishError):
     """The API could not be reached, or kept dropping the connection, after every retry."""
 
     default_code = "NetworkError"
+
+
+class TlsError(EdgePublishError):
+    """The server's TLS certificate could not be verified: never retried, re-running won't help."""
+
+    default_code = "TlsError"
 
 
 class Cancelled(EdgePublishError):

@@ -12,27 +12,15 @@ import os
 import sys
 import uuid
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Final, Literal
 
 from edge_publish.log import redact
+from edge_publish.outputs import OUTPUT_NAMES
 
 # The runner rejects a step summary over 1 MiB; stay well under it.
 SUMMARY_LIMIT: Final = 1000 * 1024
-
-OUTPUT_NAMES: Final = (
-    "result",
-    "upload-operation-id",
-    "publish-operation-id",
-    "upload-status",
-    "publish-status",
-    "submission-id",
-    "error-code",
-    "error-message",
-    "extension-version",
-    "extension-name",
-)
 
 
 class OutputFileError(RuntimeError):
@@ -81,6 +69,21 @@ def annotate(level: Literal["error", "warning", "notice"], message: str, title: 
         return
     props = f" title={escape_property(title)}" if title else ""
     _emit(f"::{level}{props}::{escape_data(message)}")
+
+
+class ActionsUI:
+    """The pipeline's view of the runner (`edge_publish.pipeline.RunnerUI`).
+
+    Its phases are log groups, and its warnings are annotations.
+    """
+
+    def phase(self, title: str) -> AbstractContextManager[None]:
+        """Fold the phase's lines into a group of the log."""
+        return group(title)
+
+    def warn(self, message: str, title: str) -> None:
+        """A warning annotation."""
+        annotate("warning", message, title)
 
 
 @contextmanager

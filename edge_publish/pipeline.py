@@ -1,22 +1,25 @@
 """The publish pipeline: check the package, upload, wait, publish, wait.
 
-It fills a `Report` as it goes, so that whatever stops the run, the entrypoint can still write
+It fills an `Outcome` as it goes, so that whatever stops the run, the boundary can still write
 every output and the summary "as far as the run got". It talks to the store only through
-`EdgeClient` and to the runner only through the `Reporter` it is given: it writes no file and
+`EdgeClient` and to the runner only through the `RunnerUI` it is given: it writes no file and
 sends no HTTP itself.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
+from edge_publish.advice import KEY_RENEWAL, V1_RETIRED
 from edge_publish.constants import (
+    KEY_EXPIRY_WARNING_DAYS,
     MIB,
     POLL_CAP,
     POLL_FIRST,
@@ -24,20 +27,21 @@ from edge_publish.constants import (
     PROGRESS_NOTE_INTERVAL,
 )
 from edge_publish.errors import (
+    ApiKeyExpired,
     EdgePublishError,
     InvalidPackage,
     OperationFailed,
     OperationTimeout,
     ProtocolError,
+    ValidationFailed,
 )
 from edge_publish.log import ServerText, get_logger
+from edge_publish.outcome import OperationRecord, Outcome
 
 if TYPE_CHECKING:
     from edge_publish.client import EdgeClient, OperationStatus
-    from edge_publish.package import Finding, Package
+    from edge_publish.package import Package
     from edge_publish.settings import Settings
-
-Result = Literal["published", "uploaded", "validated", "failed"]
 
 
 def poll_delay(elapsed: float) -> float:
@@ -51,59 +55,12 @@ def poll_delay(elapsed: float) -> float:
     return min(POLL_CAP, POLL_FIRST + POLL_GROWTH * max(0.0, elapsed))
 
 
-@dataclass
-class OperationRecord:
-    """What the run knows of one upload or publish operation."""
-
-    kind: Literal["upload", "publish"]
-    operation_id: str = ""
-    status: str = ""
-    started: float = 0.0
-    finished: float | None = None
-    attempt: int = 1
-    deadline: float = 0.0  # when operation-timeout runs out for this operation
-
-    @property
-    def duration(self) -> float | None:
-        """Seconds from the request to the verdict, when there was one."""
-        return None if self.finished is None else self.finished - self.started
+def today_utc() -> dt.date:
+    """Today's date in UTC: the calendar Partner Center's expiry dates are compared in."""
+    return dt.datetime.now(dt.UTC).date()
 
 
-@dataclass
-class Report:
-    """Everything the outputs and the summary show; filled in as the run goes."""
-
-    product_id: str = ""
-    mode: Literal["publish", "upload-only", "dry-run"] = "publish"
-    result: Result = "failed"
-    extension_name: str = ""
-    extension_version: str = ""
-    package_path: str = ""
-    package_size: int | None = None
-    sha256: str = ""
-    findings: tuple[Finding, ...] = ()
-    checks: str = "errors"
-    auth_method: str = ""
-    notes_length: int = 0
-    upload: OperationRecord | None = None
-    publish: OperationRecord | None = None
-    submission_id: str = ""
-    error: EdgePublishError | None = None
-    tolerated: EdgePublishError | None = None  # an error listed in treat-as-success
-
-    @property
-    def error_code(self) -> str:
-        """The ``error-code`` output."""
-        err = self.error or self.tolerated
-        return err.code if err else ""
-
-    @property
-    def succeeded(self) -> bool:
-        """Whether the step ends with success (exit 0)."""
-        return self.error is None
-
-
-class Reporter(Protocol):
+class RunnerUI(Protocol):
     """What the pipeline needs from the runner: log phases, and warning annotations."""
 
     def phase(self, title: str) -> AbstractContextManager[None]:
@@ -115,61 +72,92 @@ class Reporter(Protocol):
 
 @dataclass
 class Pipeline:
-    """One run of the action. `run` fills `report` and raises `EdgePublishError` on failure."""
+    """One run of the action. `run` fills `outcome` and raises `EdgePublishError` on failure."""
 
     settings: Settings
-    reporter: Reporter
-    report: Report
+    ui: RunnerUI
+    outcome: Outcome
     workspace: Path
     make_client: Callable[[], EdgeClient]
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
+    today: Callable[[], dt.date] = field(default=today_utc)
 
     def __post_init__(self) -> None:
         """Bind the logger."""
         self._log = get_logger()
 
     def run(self) -> None:
-        """Check, upload, wait, publish, wait."""
-        s, report = self.settings, self.report
-        report.product_id = s.product_id
-        report.mode = "dry-run" if s.dry_run else "upload-only" if s.upload_only else "publish"
-        report.auth_method = s.auth_method
-        report.notes_length = len(s.notes_for_certification)
-        report.checks = s.package_checks
-        with self.reporter.phase("Check the package"):
+        """Check the key's date and the package, then upload, wait, publish, wait."""
+        s, outcome = self.settings, self.outcome
+        outcome.product_id = s.product_id
+        outcome.mode = s.mode
+        outcome.auth_method = s.auth_method
+        outcome.notes_length = len(s.notes_for_certification)
+        outcome.checks = s.package_checks
+        self._check_key_expiry()
+        if s.auth_method == "client-secret" and not s.dry_run:
+            self.ui.warn(
+                f"This run uses the retired v1 Publish API. {V1_RETIRED}",
+                "Legacy v1 authentication",
+            )
+        if s.check_credentials:
+            with self.make_client() as client, self.ui.phase("Check the credentials"):
+                client.check_credentials(deadline=self.clock() + s.operation_timeout)
+            outcome.result = "authorized"
+            self._log.info("the store accepted the credentials")
+            return
+        with self.ui.phase("Check the package"):
             package = self._check()
         if s.dry_run:
             self._dry_run(package)
             return
         with self.make_client() as client:
-            with self.reporter.phase("Upload the package"):
+            with self.ui.phase("Upload the package"):
                 self._upload(client, package)
             if s.upload_only:
-                report.result = "uploaded"
+                outcome.result = "uploaded"
                 return
-            with self.reporter.phase("Publish the submission"):
+            with self.ui.phase("Publish the submission"):
                 self._publish(client)
 
     # --- phases -------------------------------------------------------------------------------
+    def _check_key_expiry(self) -> None:
+        expires = self.settings.api_key_expires
+        if expires is None:
+            return
+        days = (expires - self.today()).days
+        self.outcome.key_expires, self.outcome.key_days_left = expires, days
+        if days < 0:
+            raise ApiKeyExpired(
+                f"The API key expired on {expires.isoformat()} (api-key-expires), {-days} day(s) "
+                "ago; nothing was sent."
+            )
+        self._log.info("API key expiry", expires=expires.isoformat(), days_left=days)
+        if days <= KEY_EXPIRY_WARNING_DAYS:
+            self.ui.warn(
+                f"The API key expires on {expires.isoformat()}, in {days} day(s). {KEY_RENEWAL}",
+                "API key expires soon",
+            )
+
     def _check(self) -> Package:
         from edge_publish.package import check_package, find_package
 
         path = find_package(self.settings.zip_path, self.workspace)
-        self.report.package_path = str(path)
+        self.outcome.package_path = str(path)
         try:
             package = check_package(path, self.settings.package_checks)
         except InvalidPackage as exc:
-            self.report.extension_name = exc.extension_name or ""
-            self.report.extension_version = exc.extension_version or ""
+            self.outcome.extension_name = exc.extension_name or ""
+            self.outcome.extension_version = exc.extension_version or ""
             raise
-        self.report.extension_name = package.name
-        self.report.extension_version = package.version
-        self.report.package_size = package.size
-        self.report.findings = package.findings
+        self.outcome.extension_name = package.name
+        self.outcome.extension_version = package.version
+        self.outcome.package_size = package.size
+        self.outcome.findings = package.findings
         for finding in package.findings:
             if finding.severity == "warning":
-                self.reporter.warn(finding.message, "Package check")
+                self.ui.warn(finding.message, "Package check")
             else:
                 self._log.info(finding.message)
         self._log.info(
@@ -184,7 +172,7 @@ class Pipeline:
     def _dry_run(self, package: Package) -> None:
         from edge_publish.package import sha256_file
 
-        self.report.sha256 = sha256_file(package.path)
+        self.outcome.sha256 = sha256_file(package.path)
         s = self.settings
         self._log.info(
             "dry run: nothing was sent; a real run would send",
@@ -193,10 +181,10 @@ class Pipeline:
             package=package.path.name,
             version=package.version,
             size=package.size,
-            sha256=self.report.sha256,
+            sha256=self.outcome.sha256,
             notes_length=len(s.notes_for_certification),
         )
-        self.report.result = "validated"
+        self.outcome.result = "validated"
 
     def _upload(self, client: EdgeClient, package: Package) -> None:
         # The sha256 is computed in a thread that starts once the body is sent, and reads the
@@ -205,82 +193,87 @@ class Pipeline:
         from edge_publish.package import sha256_file
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
-            digest: Future[str] | None = None
-            try:
-                tries = 1 + self.settings.retry_failed_operations
-                for attempt in range(1, tries + 1):
-                    record = self._send_upload(client, package, attempt)
-                    digest = digest or pool.submit(sha256_file, package.path)
-                    status = self._wait(record, client.upload_status, record.deadline)
-                    if status.status == "Succeeded":
-                        return
-                    if status.is_generic_failure and attempt < tries:
-                        self.reporter.warn(
-                            f"The upload failed with the store's generic error; uploading again "
-                            f"(retry {attempt} of {tries - 1}, retry-failed-operations).",
-                            "Retrying the upload",
-                        )
-                        continue
-                    raise self._failure(record, status)
-            finally:
-                if digest is not None:
-                    self.report.sha256 = digest.result()
-                    self._log.info("package hashed", sha256=self.report.sha256)
+            digest: list[Future[str]] = []
 
-    def _send_upload(self, client: EdgeClient, package: Package, attempt: int) -> OperationRecord:
-        record = OperationRecord("upload", started=self.clock(), attempt=attempt)
-        record.deadline = record.started + self.settings.operation_timeout
-        self.report.upload = record
-        self._log.info("uploading", package=package.path.name, size=package.size)
-        upload = client.upload(package.path, deadline=record.deadline, progress=self._progress)
-        record.operation_id = upload.operation_id
-        mib_s = upload.size / MIB / upload.seconds if upload.seconds else 0.0
-        self._log.info(
-            "uploaded",
-            operation=upload.operation_id,
-            seconds=round(upload.seconds, 2),
-            mib_per_s=round(mib_s, 1),
-        )
-        return record
+            def send(record: OperationRecord) -> None:
+                self._log.info("uploading", package=package.path.name, size=package.size)
+                upload = client.upload(
+                    package.path, deadline=record.deadline, progress=self._progress
+                )
+                record.operation_id = upload.operation_id
+                mib_s = upload.size / MIB / upload.seconds if upload.seconds else 0.0
+                self._log.info(
+                    "uploaded",
+                    operation=upload.operation_id,
+                    seconds=round(upload.seconds, 2),
+                    mib_per_s=round(mib_s, 1),
+                )
+                if not digest:
+                    digest.append(pool.submit(sha256_file, package.path))
+
+            try:
+                self._operation("upload", send, client.upload_status)
+            finally:
+                if digest:
+                    self.outcome.sha256 = digest[0].result()
+                    self._log.info("package hashed", sha256=self.outcome.sha256)
 
     def _publish(self, client: EdgeClient) -> None:
-        tries = 1 + self.settings.retry_failed_operations
-        for attempt in range(1, tries + 1):
-            record = OperationRecord("publish", started=self.clock(), attempt=attempt)
-            record.deadline = record.started + self.settings.operation_timeout
-            self.report.publish = record
+        def send(record: OperationRecord) -> None:
             self._log.info("publishing", notes_length=len(self.settings.notes_for_certification))
             record.operation_id = client.publish(
                 self.settings.notes_for_certification, deadline=record.deadline
             )
             self._log.info("publish accepted", operation=record.operation_id)
-            status = self._wait(record, client.publish_status, record.deadline)
+
+        try:
+            status = self._operation("publish", send, client.publish_status)
+        except EdgePublishError as failure:
+            if failure.code not in self.settings.treat_as_success_codes:
+                raise
+            # Honest: the package is in the draft, and this run published nothing.
+            self.outcome.result = "uploaded"
+            self.outcome.tolerated = failure
+            self.ui.warn(
+                f"{failure.message} ({failure.code} is listed in treat-as-success, so the "
+                "step succeeds.)",
+                f"Publish: {failure.code}",
+            )
+            return
+        self.outcome.result = "published"
+        self.outcome.submission_id = status.submission_id
+        self._log.info("published", submission=status.submission_id or "-")
+
+    def _operation(
+        self,
+        kind: Literal["upload", "publish"],
+        send: Callable[[OperationRecord], None],
+        poll: Callable[..., OperationStatus],
+    ) -> OperationStatus:
+        """Send an operation with *send*, wait for its verdict, and return it if it succeeded.
+
+        Only the store's code-less, error-less generic failure is sent again, as often as
+        ``retry-failed-operations`` allows: any other failure is the store's considered answer,
+        and re-publishing could stack submissions.
+        """
+        tries = 1 + self.settings.retry_failed_operations
+        for attempt in range(1, tries + 1):
+            record = OperationRecord(kind, started=self.clock(), attempt=attempt)
+            record.deadline = record.started + self.settings.operation_timeout
+            setattr(self.outcome, kind, record)
+            send(record)
+            status = self._wait(record, poll, record.deadline)
             if status.status == "Succeeded":
-                self.report.result = "published"
-                self.report.submission_id = status.submission_id
-                self._log.info("published", submission=status.submission_id or "-")
-                return
-            # Only the null-code generic failure may be re-sent: a coded failure is the
-            # store's considered answer, and re-publishing could stack submissions.
+                return status
             if status.is_generic_failure and attempt < tries:
-                self.reporter.warn(
-                    f"The publish failed with the store's generic error; publishing again "
+                self.ui.warn(
+                    f"The {kind} failed with the store's generic error; sending it again "
                     f"(retry {attempt} of {tries - 1}, retry-failed-operations).",
-                    "Retrying the publish",
+                    f"Retrying the {kind}",
                 )
                 continue
-            failure = self._failure(record, status)
-            if failure.code in self.settings.treat_as_success_codes:
-                # Honest: the package is in the draft, and this run published nothing.
-                self.report.result = "uploaded"
-                self.report.tolerated = failure
-                self.reporter.warn(
-                    f"{failure.message} ({failure.code} is listed in treat-as-success, so the "
-                    "step succeeds.)",
-                    f"Publish: {failure.code}",
-                )
-                return
-            raise failure
+            raise self._failure(record, status)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # --- waiting -----------------------------------------------------------------------------
     def _wait(
@@ -316,8 +309,7 @@ class Pipeline:
             if now >= deadline:
                 raise OperationTimeout(
                     f"The {record.kind} operation {record.operation_id} was still in progress "
-                    f"after operation-timeout ({self.settings.operation_timeout:g} s); check it "
-                    "in Partner Center, or raise operation-timeout.",
+                    f"after operation-timeout ({self.settings.operation_timeout:g} s).",
                 )
             if now - last_note >= PROGRESS_NOTE_INTERVAL:
                 self._log.info(
@@ -334,18 +326,19 @@ class Pipeline:
         if status.status not in {None, "Failed"}:
             return ProtocolError(
                 f"The {record.kind} operation {record.operation_id} ended with the status "
-                f"{ServerText(str(status.status))[:50]!r}, which the API does not document; check "
-                "it in Partner Center before re-running.",
+                f"{ServerText(str(status.status))[:50]!r}, which the API does not document.",
             )
         if status.status is None:
-            message = ServerText(status.message or "no message")
             return OperationFailed(
                 f"The {record.kind} failed unexpectedly (the store's status had no verdict): "
-                f"{message}",
+                f"{ServerText(status.message or 'no message')}",
                 code="UnexpectedFailure",
             )
-        return OperationFailed(
-            f"The {record.kind} failed: {status.message or 'no message'}",
-            code=status.error_code or "OperationFailed",
-            details=status.errors,
-        )
+        message = f"The {record.kind} failed: {status.message or 'the store gave no message'}"
+        if status.error_code:
+            return OperationFailed(message, code=status.error_code, details=status.errors)
+        if status.errors:
+            # No code, but the store listed what is wrong: a verdict to act on, not the
+            # generic failure that a re-run may clear.
+            return ValidationFailed(message, details=status.errors)
+        return OperationFailed(message)

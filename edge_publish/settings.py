@@ -14,10 +14,11 @@ A validation error names the input in its kebab-case spelling and never echoes a
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
 import re
-from typing import Any, Literal
+from typing import Any, Final, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -37,9 +38,12 @@ from pydantic_settings import (
 
 from edge_publish.constants import API_ROOT, DEFAULT_OPERATION_TIMEOUT, DEFAULT_RETRIES
 from edge_publish.errors import InvalidInput
+from edge_publish.outcome import Mode
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-SECRET_FIELDS = frozenset({"api_key", "client_secret"})
+SECRET_FIELDS: Final = frozenset({"api_key", "client_secret"})
+BOOLEAN_FIELDS: Final = frozenset({"upload_only", "dry_run", "check_credentials"})
+_ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Printable ASCII without spaces: what fits in an HTTP header value unchanged.
 _CREDENTIAL = re.compile(r"^[\x21-\x7e]+$")
 
@@ -126,6 +130,14 @@ class Settings(BaseSettings):
         default=False, description="Upload and wait for validation, but do not publish."
     )
     dry_run: bool = Field(default=False, description="Check inputs and package; send nothing.")
+    check_credentials: bool = Field(
+        default=False,
+        description="Only ask the store whether it accepts the credentials; send no package.",
+    )
+    api_key_expires: dt.date | None = Field(
+        default=None,
+        description="The API key's expiry date (YYYY-MM-DD): warn 14 days before, fail after.",
+    )
     operation_timeout: float = Field(
         default=DEFAULT_OPERATION_TIMEOUT,
         description="Seconds to wait for each operation's verdict, all waits and retries included.",
@@ -180,6 +192,22 @@ class Settings(BaseSettings):
                 "it from Partner Center (Extension overview → Product ID)"
             )
         return value
+
+    @field_validator("api_key_expires", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        if value is None or isinstance(value, dt.date):
+            return value
+        text = str(value).strip()
+        try:
+            if not _ISO_DATE.match(text):
+                raise ValueError  # noqa: TRY301 (one message for both kinds of bad date)
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            raise ValueError(
+                f"must be a date like 2027-02-10 (YYYY-MM-DD), got {text!r}; copy the key's "
+                "expiry date from Partner Center (Publish API)"
+            ) from None
 
     @field_validator("api_url")
     @classmethod
@@ -238,11 +266,16 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _auth_rules(self) -> Settings:
-        missing = [
-            input_name(name) for name in ("product_id", "zip_path") if not getattr(self, name)
-        ]
+        required = ("product_id",) if self.check_credentials else ("product_id", "zip_path")
+        missing = [input_name(name) for name in required if not getattr(self, name)]
         if missing:
             raise ValueError(f"`{missing[0]}` is required; set it in the step's `with:`")
+        if self.check_credentials and (self.dry_run or self.upload_only):
+            other = "dry-run" if self.dry_run else "upload-only"
+            raise ValueError(
+                f"`check-credentials` and `{other}` are both set; check-credentials sends no "
+                f"package, so drop `{other}`"
+            )
         if self.api_key is not None and self.client_secret is not None:
             raise ValueError(
                 "`api-key` and `client-secret` are both set; pass only `api-key` (v1.1) and drop "
@@ -263,6 +296,15 @@ class Settings(BaseSettings):
                 "`api-key`"
             )
         return self
+
+    @property
+    def mode(self) -> Mode:
+        """What the run does."""
+        if self.check_credentials:
+            return "check-credentials"
+        if self.dry_run:
+            return "dry-run"
+        return "upload-only" if self.upload_only else "publish"
 
     @property
     def auth_method(self) -> Literal["api-key", "client-secret", "none"]:

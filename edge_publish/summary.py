@@ -1,4 +1,4 @@
-"""The job summary, rendered as Markdown from a `Report`.
+"""The job summary, rendered as Markdown from a `Outcome`.
 
 Text we do not control (the store's messages, the manifest's name, the user's notes) is only
 ever shown inside code spans or fenced code blocks, where Markdown renders no link, image or
@@ -7,6 +7,7 @@ HTML tag. Long error lists are cut, and the summary says so.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import TYPE_CHECKING, Final
 
@@ -15,7 +16,7 @@ from edge_publish.constants import PARTNER_CENTER_PRODUCT_URL
 from edge_publish.package import human_size
 
 if TYPE_CHECKING:
-    from edge_publish.pipeline import OperationRecord, Report
+    from edge_publish.outcome import OperationRecord, Outcome
 
 MAX_ERRORS: Final = 50
 MAX_TEXT: Final = 4000
@@ -24,6 +25,7 @@ _HEADLINE: Final = {
     "published": "✅ Published to Microsoft Edge Add-ons",
     "uploaded": "✅ Uploaded to the draft (upload-only): not published",
     "validated": "✅ Dry run: the package and inputs are valid; nothing was sent",
+    "authorized": "✅ Microsoft Edge Add-ons accepted the credentials; nothing was sent",
     "failed": "❌ Publishing to Microsoft Edge Add-ons failed",
 }
 
@@ -58,52 +60,54 @@ def _operation(record: OperationRecord | None) -> str:
     return " ".join(parts)
 
 
-def render(report: Report) -> str:
+def render(outcome: Outcome) -> str:
     """The whole summary."""
-    lines = [f"## {_HEADLINE[report.result]}", ""]
-    if report.tolerated is not None:
+    lines = [f"## {_HEADLINE[outcome.result]}", ""]
+    if outcome.tolerated is not None:
         lines += [
             (
-                f"> [!WARNING]\n> The publish ended with {code_span(report.tolerated.code)}, "
+                f"> [!WARNING]\n> The publish ended with {code_span(outcome.tolerated.code)}, "
                 "which `treat-as-success` lists: the step succeeds, but this run published "
                 "nothing (`result: uploaded`)."
             ),
             "",
         ]
     lines += ["| | |", "|---|---|"]
-    if report.extension_name or report.extension_version:
+    if outcome.extension_name or outcome.extension_version:
         lines.append(
-            f"| Extension | {code_span(report.extension_name)} "
-            f"version {code_span(report.extension_version)} |"
+            f"| Extension | {code_span(outcome.extension_name)} "
+            f"version {code_span(outcome.extension_version)} |"
         )
-    if report.package_path:
-        size = "?" if report.package_size is None else human_size(report.package_size)
-        package = f"{code_span(report.package_path.rsplit('/', 1)[-1])}, {size}"
-        if report.sha256:
-            package += f", sha256 {code_span(report.sha256)}"
+    if outcome.package_path:
+        size = "?" if outcome.package_size is None else human_size(outcome.package_size)
+        package = f"{code_span(outcome.package_path.rsplit('/', 1)[-1])}, {size}"
+        if outcome.sha256:
+            package += f", sha256 {code_span(outcome.sha256)}"
         lines.append(f"| Package | {package} |")
-    if report.mode != "dry-run":
-        lines.append(f"| Upload | {_operation(report.upload)} |")
-        if report.mode == "publish":
-            lines.append(f"| Publish | {_operation(report.publish)} |")
-            submission = code_span(report.submission_id) if report.submission_id else "-"
+    if outcome.key_expires is not None:
+        lines.append(f"| API key | {_key_expiry(outcome.key_expires, outcome.key_days_left)} |")
+    if outcome.mode in {"publish", "upload-only"}:
+        lines.append(f"| Upload | {_operation(outcome.upload)} |")
+        if outcome.mode == "publish":
+            lines.append(f"| Publish | {_operation(outcome.publish)} |")
+            submission = code_span(outcome.submission_id) if outcome.submission_id else "-"
             lines.append(f"| Submission | {submission} |")
-    if report.product_id:
-        url = PARTNER_CENTER_PRODUCT_URL.format(product_id=report.product_id)
-        lines.append(f"| Partner Center | [product {report.product_id}]({url}) |")
+    if outcome.product_id:
+        url = PARTNER_CENTER_PRODUCT_URL.format(product_id=outcome.product_id)
+        lines.append(f"| Partner Center | [product {outcome.product_id}]({url}) |")
     lines.append("")
-    lines += _dry_run(report) + _checks(report) + _error(report)
+    lines += _dry_run(outcome) + _credentials(outcome) + _checks(outcome) + _error(outcome)
     return "\n".join(lines) + "\n"
 
 
-def _dry_run(report: Report) -> list[str]:
-    if report.mode != "dry-run":
+def _dry_run(outcome: Outcome) -> list[str]:
+    if outcome.mode != "dry-run":
         return []
     return [
         "### What a real run would send",
         "",
-        f"- product {code_span(report.product_id)}, auth: {report.auth_method or 'none given'}",
-        f"- notes for certification: {report.notes_length} characters",
+        f"- product {code_span(outcome.product_id)}, auth: {outcome.auth_method or 'none given'}",
+        f"- notes for certification: {outcome.notes_length} characters",
         "",
         (
             "A dry run checks the package and the inputs' shape, not the credentials: "
@@ -113,12 +117,38 @@ def _dry_run(report: Report) -> list[str]:
     ]
 
 
-def _checks(report: Report) -> list[str]:
+def _key_expiry(expires: dt.date, days_left: int | None) -> str:
+    if days_left is None or days_left < 0:
+        return f"expired on {expires.isoformat()}"
+    return f"expires on {expires.isoformat()}, in {days_left} day(s)"
+
+
+def _credentials(outcome: Outcome) -> list[str]:
+    if outcome.mode != "check-credentials" or outcome.result != "authorized":
+        return []
+    return [
+        "### What was checked",
+        "",
+        (
+            f"- **Checked:** the store accepted `client-id` and the {outcome.auth_method} "
+            "credentials: a read-only status request for an operation that cannot exist "
+            "answered 404, where a refused key answers 401 and a refused client id 403."
+        ),
+        (
+            "- **Not checked:** that `product-id` names a product of this account (the API "
+            "answers the same 404 for an unknown product as for an unknown operation), the "
+            "package, and whether a publish would be accepted."
+        ),
+        "",
+    ]
+
+
+def _checks(outcome: Outcome) -> list[str]:
     lines: list[str] = []
-    if report.checks == "off":
+    if outcome.checks == "off":
         lines += ["**Package checks were skipped** (`package-checks: off`).", ""]
-    warnings = [f for f in report.findings if f.severity != "notice"]
-    notices = [f for f in report.findings if f.severity == "notice"]
+    warnings = [f for f in outcome.findings if f.severity != "notice"]
+    notices = [f for f in outcome.findings if f.severity == "notice"]
     if warnings:
         lines += [
             "### Package warnings",
@@ -132,11 +162,11 @@ def _checks(report: Report) -> list[str]:
     return lines
 
 
-def _error(report: Report) -> list[str]:
-    error = report.error or report.tolerated
+def _error(outcome: Outcome) -> list[str]:
+    error = outcome.error or outcome.tolerated
     if error is None:
         return []
-    lines = ["### Error" if report.error else "### Tolerated error", ""]
+    lines = ["### Error" if outcome.error else "### Tolerated error", ""]
     lines += [f"**error-code:** {code_span(error.code)}", "", code_block(error.message), ""]
     if error.details:
         shown = error.details[:MAX_ERRORS]
@@ -149,7 +179,7 @@ def _error(report: Report) -> list[str]:
             ]
     if error.request_id:
         lines += [f"Request id for Microsoft support: {code_span(error.request_id)}", ""]
-    advice = advice_for(error.code)
+    advice = advice_for(error)
     if advice:
         lines += [f"**What to do:** {advice}", ""]
     return lines

@@ -8,9 +8,15 @@ from pathlib import Path
 import pytest
 import structlog
 
-from edge_publish.github import OUTPUT_NAMES
+from edge_publish.outputs import OUTPUT_NAMES
 from edge_publish.simulator import Scenario, Simulator
-from tests.support.actions_runner import ActionRun, assert_masks_first, run_action, sweep_secrets
+from tests.support.actions_runner import (
+    ActionRun,
+    assert_each_fix_once,
+    assert_masks_first,
+    run_action,
+    sweep_secrets,
+)
 from tests.support.credentials import API_KEY, CLIENT_ID, CLIENT_SECRET, GUID
 from tests.support.zips import make_zip
 
@@ -78,6 +84,7 @@ def act(workspace):
         if sim is not None:
             secrets += sim.engine.secret_values()
         sweep_secrets(result, secrets)
+        assert_each_fix_once(result)
         given = [s for s in (merged.get("api-key"), merged.get("client-secret")) if s]
         if given:
             assert_masks_first(result, given)

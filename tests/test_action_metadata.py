@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 
 from edge_publish.advice import ADVICE
-from edge_publish.github import OUTPUT_NAMES
+from edge_publish.outputs import OUTPUT_NAMES
 from edge_publish.settings import Settings, input_name
 
 REPO = Path(__file__).resolve().parents[1]

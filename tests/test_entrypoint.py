@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from tests.support.actions_runner import error_annotations
 from tests.support.credentials import GUID
 from tests.support.zips import MANIFEST, make_zip
 
@@ -169,7 +170,7 @@ def test_http_errors_one_request_no_retry(simulator, act, kind, code, fragment):
     run = act(sim)
     assert run.returncode == 1
     assert run.outputs["error-code"] == code
-    assert fragment in run.outputs["error-message"]
+    assert fragment in " ".join(error_annotations(run))  # the fact, then the fix
     assert len(sim.journal()["requests"]) == 1
     assert "request id for Microsoft support" in run.stdout
 
@@ -296,4 +297,5 @@ def test_cancelled_while_publishing_warns_about_the_submission(simulator, act):
     run = act(sim, interrupt_after=3.5)
     assert run.returncode == 143
     assert run.outputs["publish-status"] == "InProgress"
-    assert "check the product in Partner Center" in run.outputs["error-message"]
+    assert "may have reached the store" in run.outputs["error-message"]
+    assert "Check the product in Partner Center" in error_annotations(run)[0]

@@ -9,6 +9,8 @@ import time
 
 import pytest
 
+from edge_publish.advice import ADVICE
+from tests.support.actions_runner import error_annotations
 from tests.support.credentials import GUID
 
 
@@ -76,7 +78,8 @@ def test_500_on_publish_is_never_resent(simulator, act):
     assert run.returncode == 1
     assert len(requests(sim, "publish")) == 1
     assert run.outputs["error-code"] == "PublishUncertain"
-    assert "Check the product in Partner Center before re-running" in run.outputs["error-message"]
+    assert "the submission may exist" in run.outputs["error-message"]
+    assert "Check the product in Partner Center before re-running" in error_annotations(run)[0]
 
 
 def test_dropped_publish_after_effect_is_never_resent(simulator, act):
@@ -178,7 +181,7 @@ def test_rerun_of_the_same_release_in_review(simulator, act):
     assert rerun.outputs["error-code"] == "InProgressSubmission"
     without = act(sim)
     assert without.returncode == 1
-    assert "wait for it to finish, or cancel it in Partner Center" in without.summary
+    assert ADVICE["InProgressSubmission"] in without.summary
 
 
 def chaos_run(simulator, act, workspace, seed):

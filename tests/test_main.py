@@ -8,8 +8,7 @@ import zipfile
 
 import pytest
 
-from edge_publish import __main__ as cli
-from edge_publish import __version__
+from edge_publish import __version__, cli
 from edge_publish.settings import Settings, input_name
 from tests.support.actions_runner import parse_output_file
 from tests.support.credentials import GUID

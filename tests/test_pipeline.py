@@ -8,7 +8,8 @@ import pytest
 from edge_publish.client import OperationStatus, Upload
 from edge_publish.errors import OperationFailed, OperationTimeout
 from edge_publish.log import ServerText
-from edge_publish.pipeline import Pipeline, Report, poll_delay
+from edge_publish.outcome import Outcome
+from edge_publish.pipeline import Pipeline, poll_delay
 from edge_publish.settings import Settings
 
 GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
@@ -122,18 +123,18 @@ class FakeClock:
 def make(package: Path, client, **settings):
     clock = FakeClock()
     fields = {"product_id": GUID, "zip_path": package.name, "client_id": "c", "api_key": "k-1234"}
-    report = Report()
+    outcome = Outcome()
     runner = Runner()
     pipeline = Pipeline(
         settings=Settings(**{**fields, **settings}),
-        reporter=runner,
-        report=report,
+        ui=runner,
+        outcome=outcome,
         workspace=package.parent,
         make_client=lambda: client,
         sleep=clock.sleep,
         clock=clock,
     )
-    return pipeline, report, runner, clock
+    return pipeline, outcome, runner, clock
 
 
 def test_publishes_and_records_everything(package):

@@ -1,7 +1,7 @@
 from edge_publish.errors import InvalidPackage, OperationFailed
 from edge_publish.log import ServerText
+from edge_publish.outcome import OperationRecord, Outcome
 from edge_publish.package import Finding
-from edge_publish.pipeline import OperationRecord, Report
 from edge_publish.summary import MAX_ERRORS, code_block, code_span, render
 from tests.support.actions_runner import HOSTILE_MARKUP, outside_code
 
@@ -15,7 +15,7 @@ HOSTILE = ServerText(
 def published_report():
     upload = OperationRecord("upload", "u-1", "Succeeded", started=0.0, finished=12.5)
     publish = OperationRecord("publish", "p-1", "Succeeded", started=13.0, finished=28.0)
-    return Report(
+    return Outcome(
         product_id=GUID,
         result="published",
         extension_name="My Ext",
@@ -85,7 +85,7 @@ def test_long_error_lists_are_cut_and_say_so():
 
 
 def test_invalid_package_and_checks_off():
-    report = Report(product_id=GUID, checks="off")
+    report = Outcome(product_id=GUID, checks="off")
     report.error = InvalidPackage(
         "manifest.json is missing", extension_name="", extension_version=""
     )
@@ -95,7 +95,7 @@ def test_invalid_package_and_checks_off():
 
 
 def test_dry_run_says_nothing_was_sent():
-    report = Report(product_id=GUID, mode="dry-run", result="validated", auth_method="none")
+    report = Outcome(product_id=GUID, mode="dry-run", result="validated", auth_method="none")
     text = render(report)
     assert "nothing was sent" in text
     assert "`api-key` may be empty" in text

@@ -4,9 +4,11 @@ the output file back under the runner's own parsing rules."""
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -201,3 +203,42 @@ def assert_masks_first(run: ActionRun, secrets: list[str]) -> None:
     wanted = {f"::add-mask::{s}" for s in secrets}
     head = lines[: len(wanted)]
     assert set(head) == wanted, head
+
+
+def error_annotations(run: ActionRun) -> list[str]:
+    """The text of each ``::error`` annotation of *run*, unescaped as the runner shows it."""
+    texts = []
+    for line in run.stdout.splitlines():
+        if line.startswith("::error"):
+            text = line.split("::", 2)[2]
+            texts.append(text.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%"))
+    return texts
+
+
+def _shingles(text: str, size: int = 4) -> set[tuple[str, ...]]:
+    """Every run of *size* consecutive words of *text*, lower-cased, punctuation dropped."""
+    words = re.findall(r"[a-z0-9][a-z0-9'-]*", text.lower())
+    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+
+
+def assert_fix_said_once(annotation: str, fixes: Iterable[str] | None = None) -> None:
+    """The annotation gives its fix once: the advice appears once, the message before it
+    shares no run of four words with it (a fix said twice in other words), and no sentence
+    appears twice."""
+    from edge_publish.advice import ADVICE, SITUATIONS
+
+    for fix in fixes or {*ADVICE.values(), *SITUATIONS.values()}:
+        if fix not in annotation:
+            continue
+        assert annotation.count(fix) == 1, f"the fix appears twice: {annotation!r}"
+        shared = _shingles(annotation.replace(fix, " ")) & _shingles(fix)
+        assert not shared, f"the message repeats its fix ({shared}): {annotation!r}"
+    sentences = [" ".join(s.split()).lower() for s in re.split(r"(?<=[.!?])\s+", annotation)]
+    repeated = {s for s in sentences if len(s.split()) >= 3 and sentences.count(s) > 1}
+    assert not repeated, f"a sentence appears twice: {repeated}"
+
+
+def assert_each_fix_once(run: ActionRun) -> None:
+    """Every error annotation of *run* passes `assert_fix_said_once`."""
+    for annotation in error_annotations(run):
+        assert_fix_said_once(annotation)

@@ -4,7 +4,7 @@ import httpx
 import pytest
 import stamina
 
-from edge_publish.retry import (
+from edge_publish.client._retry import (
     BadBodyError,
     HttpStatusError,
     RequestKind,
@@ -107,7 +107,7 @@ class Clock:
 
 def test_retrier_honours_retries_and_budget():
     clock = Clock()
-    r = Retrier(UPLOAD, deadline=200, retries=2, what="upload", clock=clock)
+    r = Retrier(UPLOAD, deadline=200, retries=2, clock=clock)
     assert r(status(500)) is not False
     assert r(status(502)) is not False
     assert r(status(503)) is False  # third failure: retries spent
@@ -116,7 +116,7 @@ def test_retrier_honours_retries_and_budget():
 
 def test_retrier_429_bounded_by_budget_not_retries():
     clock = Clock()
-    r = Retrier(POLL, deadline=110, retries=0, what="poll", clock=clock)
+    r = Retrier(POLL, deadline=110, retries=0, clock=clock)
     assert r(status(429, {"Retry-After": "3"})) == 3.0
     assert r(status(429, {"Retry-After": "3"})) == 3.0
     clock.now = 108
@@ -126,12 +126,12 @@ def test_retrier_429_bounded_by_budget_not_retries():
 
 
 def test_retrier_polls_never_faster_than_a_second():
-    r = Retrier(POLL, deadline=1e9, retries=5, what="poll", clock=Clock())
+    r = Retrier(POLL, deadline=1e9, retries=5, clock=Clock())
     assert r(status(429, {"Retry-After": "0"})) == 1.0
 
 
 def test_retrier_refuses_final_errors():
-    r = Retrier(PUBLISH, deadline=1e9, retries=5, what="publish", clock=Clock())
+    r = Retrier(PUBLISH, deadline=1e9, retries=5, clock=Clock())
     assert r(status(500)) is False
     assert r(httpx.RemoteProtocolError("x", request=REQ)) is False
 
@@ -145,7 +145,7 @@ def test_stamina_loop_with_testing_mode_does_not_sleep():
             raise status(503, {"Retry-After": "30"})
         return "ok"
 
-    r = Retrier(UPLOAD, deadline=1e12, retries=5, what="upload")
+    r = Retrier(UPLOAD, deadline=1e12, retries=5)
     with stamina.set_testing(True, attempts=10):
         for attempt in stamina.retry_context(on=r, attempts=None, timeout=None):
             with attempt:

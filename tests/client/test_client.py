@@ -5,6 +5,7 @@ import httpx
 import pytest
 import stamina
 
+from edge_publish.advice import advice_for
 from edge_publish.client import (
     Auth,
     EdgeClient,
@@ -192,7 +193,8 @@ def test_http_errors_are_final_and_explained(code, body, error_code, fragment):
     with client_with(handler) as client, pytest.raises(ApiError) as info:
         client.upload_status("op", deadline=far())
     assert info.value.code == error_code
-    assert fragment in info.value.message
+    # The message states the fact; the fix is the advice shown after it.
+    assert fragment in f"{info.value.message} {advice_for(info.value)}"
     assert info.value.request_id == "req-7"
     assert len(calls) == 1
 
@@ -243,9 +245,10 @@ def test_publish_500_is_not_resent():
         calls.append(1)
         return httpx.Response(500)
 
-    with client_with(handler) as client, pytest.raises(PublishUncertain, match="Partner Center"):
+    with client_with(handler) as client, pytest.raises(PublishUncertain, match="may exist") as info:
         client.publish("n", deadline=far())
     assert len(calls) == 1
+    assert "Partner Center" in advice_for(info.value)
 
 
 def test_publish_drop_is_not_resent():
@@ -342,7 +345,7 @@ def test_token_answer_that_is_not_json_is_retried():
 
 
 def test_trickling_answer_is_cut_at_the_read_timeout(monkeypatch):
-    import edge_publish.client as client_module
+    import edge_publish.client._client as client_module
 
     monkeypatch.setattr(client_module, "MIN_REQUEST_TIME", 0.5)
 

@@ -15,6 +15,9 @@ publish          only what surely did not take effect:      500, a read timeout,
                  connect errors, 429, 502, 503, 504         the body was sent
 ==============  =========================================  ==================================
 
+A TLS certificate that fails verification is never retried, whatever the request: the runner's
+trust does not change between attempts.
+
 Waits honour ``Retry-After`` (seconds or an HTTP date), then the seconds a 429 body states,
 then fall back to exponential backoff with jitter. A 429 does not use up ``retries``: it is
 bounded by the operation's time budget instead, so a throttled run ends with a clear
@@ -37,6 +40,7 @@ from typing import Final
 
 import httpx
 
+from edge_publish.client._transport import certificate_failure
 from edge_publish.constants import BACKOFF_INITIAL, BACKOFF_JITTER, BACKOFF_MAX, POLL_FIRST
 from edge_publish.log import ServerText, get_logger
 
@@ -88,6 +92,8 @@ def transient_reason(kind: RequestKind, exc: BaseException) -> str | None:
 
     This function is the single classification of what is retryable.
     """
+    if certificate_failure(exc) is not None:
+        return None  # a certificate the runner does not trust stays untrusted: never retried
     if isinstance(exc, HttpStatusError):
         allowed = _PUBLISH_SAFE_STATUS if kind is RequestKind.PUBLISH else _TRANSIENT_STATUS
         return f"HTTP {exc.status_code}" if exc.status_code in allowed else None
@@ -167,13 +173,11 @@ class Retrier:
         *,
         deadline: float,
         retries: int,
-        what: str,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.kind = kind
         self.deadline = deadline
         self.retries = retries
-        self.what = what
         self.clock = clock
         self.failures = 0
         self.throttled = 0
@@ -207,7 +211,7 @@ class Retrier:
             self.gave_up_for_budget = True
             return False
         self._log.warning(
-            f"retrying {self.what} in {wait:.1f} s",
+            f"retrying {self.kind.value} in {wait:.1f} s",
             reason=why,
             attempt=self.failures + self.throttled + 1,
         )

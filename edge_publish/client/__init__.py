@@ -1,0 +1,28 @@
+"""The Edge Add-ons API client: the only package that speaks HTTP.
+
+``_client`` sends the requests, ``_retry`` decides what is retried and how long to wait,
+``_transport`` sets up TLS trust and proxies, ``_answers`` parses what the store says, and
+``_failures`` turns every failure into the error the user sees.
+"""
+
+from __future__ import annotations
+
+from edge_publish.client._answers import (
+    OperationStatus,
+    Upload,
+    operation_id_from_location,
+    parse_status,
+    request_id,
+)
+from edge_publish.client._client import PROBE_OPERATION_ID, Auth, EdgeClient
+
+__all__ = [
+    "PROBE_OPERATION_ID",
+    "Auth",
+    "EdgeClient",
+    "OperationStatus",
+    "Upload",
+    "operation_id_from_location",
+    "parse_status",
+    "request_id",
+]

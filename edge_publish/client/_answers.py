@@ -1,0 +1,149 @@
+"""The store's answers, parsed: status bodies, Location headers, tokens, request ids.
+
+Pure functions of what came over the wire; they send nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Final
+from urllib.parse import urlsplit
+
+from edge_publish.client._retry import BadBodyError
+from edge_publish.constants import REQUEST_ID_HEADER
+from edge_publish.errors import ProtocolError
+from edge_publish.log import ServerText
+
+if TYPE_CHECKING:
+    import httpx
+
+# An id is a URL path segment; one made of dots only would walk up the path instead.
+_OPERATION_ID: Final = re.compile(r"^(?!\.+$)[A-Za-z0-9._~-]{1,200}$")
+# A request id is echoed in the log for support; anything else in that header is dropped.
+_REQUEST_ID: Final = re.compile(r"^[A-Za-z0-9._:|-]{1,128}$")
+_SUBMISSION_ID: Final = re.compile(r"submission with ID\s+([A-Za-z0-9._-]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class OperationStatus:
+    """One answer of a status endpoint.
+
+    ``status`` is ``None`` for the documented "unexpected failure" body, which has no status.
+    """
+
+    operation_id: str
+    status: str | None
+    message: ServerText
+    error_code: str
+    errors: tuple[ServerText, ...]
+
+    @property
+    def done(self) -> bool:
+        """Whether this is a verdict (anything but ``InProgress``)."""
+        return self.status != "InProgress"
+
+    @property
+    def is_generic_failure(self) -> bool:
+        """The null-code "An error occurred while performing the operation" verdict.
+
+        Microsoft's advice for it is to retry; every coded failure, and every failure that
+        lists errors, is the store's considered answer and final.
+        """
+        return self.status == "Failed" and not self.error_code and not self.errors
+
+    @property
+    def submission_id(self) -> str:
+        """The submission id from a publish success message, else ``''``."""
+        match = _SUBMISSION_ID.search(self.message or "")
+        return match.group(1) if match else ""
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A started upload: its operation id, and how long the body took to send."""
+
+    operation_id: str
+    size: int
+    seconds: float
+
+
+def operation_id_from_location(location: str | None) -> str:
+    """The operation id from a ``Location`` header: a bare id, a path or an absolute URL.
+
+    Raises:
+        ProtocolError: if the header is missing or holds no usable id.
+    """
+    if not location or not location.strip():
+        raise ProtocolError(
+            "The store accepted the request (202) but sent no Location header, so there is no "
+            "operation to wait for.",
+            situation="operation-unknown",
+        )
+    path = urlsplit(location.strip()).path
+    segment = next((s for s in reversed(path.split("/")) if s), "")
+    if not _OPERATION_ID.match(segment):
+        raise ProtocolError(
+            f"The store's Location header {ServerText(location.strip()[:200])!r} holds no "
+            "operation id."
+        )
+    return segment
+
+
+def location(response: httpx.Response, _body: bytes) -> str:
+    """The operation id of a 202 answer."""
+    return operation_id_from_location(response.headers.get("location"))
+
+
+def parse_status(operation_id: str, body: bytes) -> OperationStatus:
+    """Parse a status body into an `OperationStatus`.
+
+    Raises:
+        BadBodyError: if the body is not a JSON object (a truncated answer, an HTML page).
+    """
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadBodyError(f"not JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise BadBodyError("not a JSON object")
+    errors = data.get("errors") or []
+    if not isinstance(errors, list):
+        errors = [errors]
+    messages = tuple(
+        ServerText(str(e.get("message", "")) if isinstance(e, dict) else str(e)) for e in errors
+    )
+    status = data.get("status")
+    return OperationStatus(
+        operation_id=str(data.get("id") or operation_id),
+        status=str(status) if status is not None else None,
+        message=ServerText(str(data.get("message") or "")),
+        error_code=str(data.get("errorCode") or ""),
+        errors=messages,
+    )
+
+
+def parse_token(_response: httpx.Response, body: bytes) -> str:
+    """The access token of a v1 token answer.
+
+    Raises:
+        BadBodyError: if the body is not JSON (retried, like a poll's).
+        ProtocolError: if it holds no token.
+    """
+    try:
+        data = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadBodyError(f"not JSON: {exc}") from None
+    token = data.get("access_token") if isinstance(data, dict) else None
+    if not isinstance(token, str) or not token.strip():
+        raise ProtocolError(
+            "The token endpoint answered without an access_token.", situation="v1-token-missing"
+        )
+    return token
+
+
+def request_id(headers: httpx.Headers | dict[str, str]) -> str | None:
+    """The response's ``x-ms-middleware-request-id``, if it looks like one (it is logged)."""
+    value = {k.lower(): v for k, v in headers.items()}.get(REQUEST_ID_HEADER, "").strip()
+    return value if _REQUEST_ID.match(value) else None

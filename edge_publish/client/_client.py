@@ -1,0 +1,360 @@
+"""The Edge Add-ons API client: the four documented requests, and the v1 token.
+
+It applies the retry policy of `edge_publish.client._retry` to each request and turns every
+failure into a specific `EdgePublishError` (`edge_publish.client._failures`). It streams the
+package from disk, reads every answer with a size cap, follows no redirect, and never logs a
+credential.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterator
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, Final, Self, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+import stamina
+
+from edge_publish.client._answers import (
+    OperationStatus,
+    Upload,
+    location,
+    parse_status,
+    parse_token,
+    request_id,
+)
+from edge_publish.client._failures import translate
+from edge_publish.client._retry import HttpStatusError, RequestKind, Retrier
+from edge_publish.client._transport import http_client
+from edge_publish.constants import (
+    CONNECT_TIMEOUT,
+    MAX_STATUS_BODY,
+    MIN_REQUEST_TIME,
+    PROGRESS_MIN_INTERVAL,
+    PROGRESS_MIN_SIZE,
+    READ_TIMEOUT,
+    SLOW_UPLOAD_BYTES_PER_SECOND,
+    TOKEN_SCOPE,
+    UPLOAD_CHUNK,
+)
+from edge_publish.errors import EdgePublishError, ProtocolError, PublishUncertain
+from edge_publish.log import ServerText, get_logger
+
+T = TypeVar("T")
+# The credentials probe asks for this operation: a well-formed GUID that no operation has.
+PROBE_OPERATION_ID: Final = "00000000-0000-0000-0000-000000000000"
+
+
+class Auth:
+    """Credentials for the API: a v1.1 API key, or a legacy v1 token fetched on first use."""
+
+    def __init__(
+        self,
+        client_id: str,
+        *,
+        api_key: str | None = None,
+        client_secret: str | None = None,
+        token_url: str | None = None,
+    ) -> None:
+        self.client_id = client_id
+        self.api_key = api_key
+        self.client_secret = client_secret
+        self.token_url = token_url
+        self.token: str | None = None
+
+    @property
+    def is_v1(self) -> bool:
+        """Whether this is the legacy token flow."""
+        return self.api_key is None
+
+
+class EdgeClient:
+    """The Edge Add-ons Update API for one product.
+
+    Args:
+        api_url: The API root.
+        product_id: The product's GUID.
+        auth: The credentials.
+        retries: Retries per request after a transient failure.
+        on_secret: Called with every secret learned at run time (the v1 token), before it
+            is used, so that the caller can mask it.
+        transport: For tests only: an httpx transport to use instead of the network.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_url: str,
+        product_id: str,
+        auth: Auth,
+        retries: int,
+        on_secret: Callable[[str], None] = lambda _: None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self.product_id = product_id
+        self.auth = auth
+        self.retries = retries
+        self.on_secret = on_secret
+        self._log = get_logger()
+        self._http = http_client(on_secret, transport)
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        """Use as a context manager."""
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """Close on exit."""
+        self.close()
+
+    # --- the four endpoints -------------------------------------------------------------
+    def _product_url(self, suffix: str) -> str:
+        return f"{self.api_url}/v1/products/{self.product_id}/submissions{suffix}"
+
+    def upload(
+        self, path: Path, *, deadline: float, progress: Callable[[int, int, float], None]
+    ) -> Upload:
+        """Stream *path* to the product's draft; return the upload operation.
+
+        The body is read from disk in large chunks, so memory stays flat whatever the
+        package's size. It is not hashed here: on a two-core runner, hashing in the send loop
+        costs a quarter of the loopback throughput; the pipeline hashes while it waits.
+        """
+        size = path.stat().st_size
+        sent: dict[str, Any] = {}
+
+        def body() -> Iterator[bytes]:
+            done, started, last = 0, time.monotonic(), (0.0, 0)
+            with path.open("rb", buffering=0) as fh:
+                while chunk := fh.read(UPLOAD_CHUNK):
+                    yield chunk
+                    done += len(chunk)
+                    now = time.monotonic()
+                    if (
+                        size >= PROGRESS_MIN_SIZE
+                        and now - last[0] >= PROGRESS_MIN_INTERVAL
+                        and (done - last[1]) * 10 >= size
+                    ):
+                        progress(done, size, now - started)
+                        last = (now, done)
+            sent.update(seconds=time.monotonic() - started)
+
+        read_timeout = READ_TIMEOUT + size / SLOW_UPLOAD_BYTES_PER_SECOND
+        operation_id = self._request(
+            RequestKind.UPLOAD,
+            "POST",
+            self._product_url("/draft/package"),
+            deadline=deadline,
+            parse=location,
+            headers={"Content-Type": "application/zip", "Content-Length": str(size)},
+            content=body,
+            timeout=httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT),
+        )
+        return Upload(
+            operation_id=operation_id,
+            size=size,
+            seconds=sent.get("seconds", 0.0),
+        )
+
+    def publish(self, notes: str, *, deadline: float) -> str:
+        """Publish the draft with *notes*; return the publish operation id.
+
+        The body is ``{"notes": …}``: the guide asks for the notes "in JSON format".
+        """
+        return self._request(
+            RequestKind.PUBLISH,
+            "POST",
+            self._product_url(""),
+            deadline=deadline,
+            parse=location,
+            headers={"Content-Type": "application/json"},
+            content=lambda: json.dumps({"notes": notes}, ensure_ascii=False).encode(),
+        )
+
+    def upload_status(self, operation_id: str, *, deadline: float) -> OperationStatus:
+        """Poll the upload operation once (with retries for transient failures)."""
+        return self._status(f"/draft/package/operations/{operation_id}", operation_id, deadline)
+
+    def publish_status(self, operation_id: str, *, deadline: float) -> OperationStatus:
+        """Poll the publish operation once (with retries for transient failures)."""
+        return self._status(f"/operations/{operation_id}", operation_id, deadline)
+
+    def check_credentials(self, *, deadline: float) -> None:
+        """Ask the store whether it accepts the credentials, sending nothing that changes state.
+
+        One status request for an operation that cannot exist: the reference answers 404 when
+        the credentials are accepted, 401 for a refused key and 403 for a refused client id.
+        A 404 cannot tell an unknown product from an unknown operation.
+
+        Raises:
+            ApiError: for a refusal (``Unauthorized``, ``Forbidden``) or another error status.
+        """
+        self._request(
+            RequestKind.POLL,
+            "GET",
+            self._product_url(f"/draft/package/operations/{PROBE_OPERATION_ID}"),
+            deadline=deadline,
+            parse=lambda _response, _body: None,
+            accept=frozenset({HTTPStatus.NOT_FOUND}),
+        )
+
+    def _status(self, suffix: str, operation_id: str, deadline: float) -> OperationStatus:
+        url = self._product_url(suffix)
+        return self._request(
+            RequestKind.POLL,
+            "GET",
+            url,
+            deadline=deadline,
+            parse=lambda _, body: parse_status(operation_id, body),
+        )
+
+    # --- auth -------------------------------------------------------------------------------
+    def _auth_headers(self, deadline: float) -> dict[str, str]:
+        if not self.auth.is_v1:
+            return {
+                "Authorization": f"ApiKey {self.auth.api_key}",
+                "X-ClientID": self.auth.client_id,
+            }
+        if self.auth.token is None:
+            self.auth.token = self._fetch_token(deadline)
+        return {"Authorization": f"Bearer {self.auth.token}"}
+
+    def _fetch_token(self, deadline: float) -> str:
+        form = {
+            "client_id": self.auth.client_id,
+            "client_secret": self.auth.client_secret or "",
+            "scope": TOKEN_SCOPE,
+            "grant_type": "client_credentials",
+        }
+        token = self._request(
+            RequestKind.TOKEN,
+            "POST",
+            self.auth.token_url or "",
+            deadline=deadline,
+            data=form,
+            authenticated=False,
+            parse=parse_token,
+        )
+        self.on_secret(token)
+        return token
+
+    # --- one request, with the retry policy ------------------------------------------------------
+    def _request(
+        self,
+        kind: RequestKind,
+        method: str,
+        url: str,
+        *,
+        deadline: float,
+        parse: Callable[[httpx.Response, bytes], T],
+        authenticated: bool = True,
+        content: Callable[[], bytes | Iterator[bytes]] | None = None,
+        accept: frozenset[int] = frozenset(),
+        **kwargs: Any,  # noqa: ANN401 (passed through to httpx)
+    ) -> T:
+        """Send one request, retried as the policy for *kind* allows; return ``parse``'s value.
+
+        Parsing happens inside the attempt, so that a status body that is not JSON is retried
+        like any other transient failure.
+        """
+        retrier = Retrier(kind, deadline=deadline, retries=self.retries)
+        base_headers: dict[str, str] = kwargs.pop("headers", None) or {}
+        base_timeout: httpx.Timeout = kwargs.pop("timeout", None) or self._http.timeout
+        try:
+            for attempt in stamina.retry_context(on=retrier, attempts=None, timeout=None):
+                with attempt:
+                    headers = dict(base_headers)
+                    if authenticated:
+                        headers.update(self._auth_headers(deadline))
+                    if content is not None:
+                        kwargs["content"] = content()
+                    response, body = self._send(
+                        method,
+                        url,
+                        headers=headers,
+                        timeout=_within(base_timeout, deadline),
+                        accept=accept,
+                        **kwargs,
+                    )
+                    return parse(response, body)
+        except EdgePublishError as exc:
+            if kind is RequestKind.PUBLISH and not isinstance(exc, PublishUncertain):
+                # The store accepted the publish (2xx) but its answer is unusable: the
+                # submission exists, and must not be sent again.
+                raise PublishUncertain(
+                    f"The publish request was accepted, but its answer was unusable: {exc.message}",
+                    request_id=exc.request_id,
+                ) from None
+            raise
+        except Exception as exc:  # noqa: BLE001 (every failure is translated below)
+            host_url = (self.auth.token_url or "") if kind is RequestKind.TOKEN else self.api_url
+            raise translate(kind, exc, retrier, product_id=self.product_id, url=host_url) from None
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        timeout: httpx.Timeout,
+        accept: frozenset[int],
+        **kwargs: Any,  # noqa: ANN401 (passed through to httpx)
+    ) -> tuple[httpx.Response, bytes]:
+        """Send once; an error status not in *accept* raises `HttpStatusError`."""
+        # httpx's read timeout bounds each read; this bounds the whole answer too, so a server
+        # trickling a byte at a time cannot hold the run past the request's read timeout.
+        with self._http.stream(method, url, timeout=timeout, **kwargs) as response:
+            give_up = time.monotonic() + (timeout.read or READ_TIMEOUT)
+            body = bytearray()
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > MAX_STATUS_BODY:
+                    raise ProtocolError(
+                        f"The answer to {method} {_path(url)} exceeded {MAX_STATUS_BODY // 1024} "
+                        "KiB and was cut off.",
+                        request_id=request_id(response.headers),
+                    )
+                if time.monotonic() > give_up:
+                    raise httpx.ReadTimeout(
+                        "the answer kept trickling in", request=response.request
+                    )
+        if not response.is_success and response.status_code not in accept:
+            self._log_failure(method, url, response, bytes(body))
+            raise HttpStatusError(response.status_code, response.headers, bytes(body), url)
+        self._log.debug(f"{method} {_path(url)}", status=response.status_code)
+        return response, bytes(body)
+
+    def _log_failure(self, method: str, url: str, response: httpx.Response, body: bytes) -> None:
+        excerpt = body[:300].decode("utf-8", "replace").strip()
+        self._log.info(
+            f"{method} {_path(url)} answered {response.status_code}",
+            request_id=request_id(response.headers) or "-",
+            **({"body": ServerText(excerpt)} if excerpt else {}),
+        )
+
+
+def _within(timeout: httpx.Timeout, deadline: float) -> httpx.Timeout:
+    """*timeout* with its read and write parts cut to the time left before *deadline*.
+
+    At least a few seconds are left, so that a request started just before the deadline can
+    still complete; the operation's budget then ends the run.
+    """
+    left = max(MIN_REQUEST_TIME, deadline - time.monotonic())
+    return httpx.Timeout(
+        connect=timeout.connect,
+        read=min(timeout.read or READ_TIMEOUT, left),
+        write=min(timeout.write or READ_TIMEOUT, left),
+        pool=timeout.pool,
+    )
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path or "/"

@@ -1,0 +1,168 @@
+"""Every failure of a request, as the `EdgePublishError` the user sees.
+
+Each message states what happened, naming the request, the status and the store's words; the
+fix is `edge_publish.advice`'s, found from the error's code and situation.
+"""
+
+from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Final
+from urllib.parse import urlsplit
+
+import httpx
+
+from edge_publish.client._answers import request_id
+from edge_publish.client._retry import (
+    BadBodyError,
+    HttpStatusError,
+    RequestKind,
+    Retrier,
+    sent_nothing,
+    server_wait,
+)
+from edge_publish.client._transport import certificate_failure, is_hostname_mismatch
+from edge_publish.errors import (
+    ApiError,
+    EdgePublishError,
+    InvalidInput,
+    NetworkError,
+    ProtocolError,
+    PublishUncertain,
+    Throttled,
+    TlsError,
+)
+from edge_publish.log import ServerText
+
+# The final refusals: (error-code, situation, message). {shown} is ": <server text>" or "".
+_V1_LOGIN_REFUSED: Final[tuple[str, str, str]] = (
+    "Unauthorized",
+    "v1-login-refused",
+    "The token request was refused (HTTP {status}){shown}.",
+)
+_OPERATION_UNKNOWN: Final[tuple[str, str, str]] = (
+    "NotFound",
+    "operation-unknown",
+    "The store knows no operation at {url} (HTTP 404), the id its Location header gave.",
+)
+_REFUSALS: Final[dict[int, tuple[str, str, str]]] = {
+    HTTPStatus.UNAUTHORIZED: (
+        "Unauthorized",
+        "",
+        (
+            "The store refused the credentials (HTTP 401){shown}; API keys expire after about "
+            "72 days."
+        ),
+    ),
+    HTTPStatus.FORBIDDEN: ("Forbidden", "", "The store refused the client id (HTTP 403){shown}."),
+    HTTPStatus.NOT_FOUND: (
+        "NotFound",
+        "",
+        "The store knows no product '{product_id}' for these credentials (HTTP 404).",
+    ),
+    HTTPStatus.GONE: ("Gone", "", "The store answered 410 Gone: the v1 API is retired."),
+}
+
+
+def translate(
+    kind: RequestKind, exc: Exception, retrier: Retrier, *, product_id: str, url: str
+) -> EdgePublishError:
+    """The user-facing error for *exc*, the last failure of a request of *kind* to *url*."""
+    if isinstance(exc, EdgePublishError):
+        return exc
+    if isinstance(exc, HttpStatusError):
+        return _http_error(kind, exc, retrier, product_id)
+    if isinstance(exc, BadBodyError):
+        return ProtocolError(f"The store's answer to the {kind.value} was not JSON ({exc}).")
+    if isinstance(exc, httpx.LocalProtocolError):
+        # The text of this error quotes the offending header, which may hold a credential.
+        return InvalidInput(
+            "A credential or input holds a character that cannot be sent in an HTTP header.",
+            situation="credential-not-sendable",
+        )
+    certificate = certificate_failure(exc)
+    if certificate is not None:
+        reason = certificate.verify_message or certificate.reason or str(certificate)
+        return TlsError(
+            f"The TLS certificate of {_host(url)} could not be verified: {ServerText(reason)}.",
+            situation="tls-hostname" if is_hostname_mismatch(certificate) else "",
+        )
+    if (
+        isinstance(exc, httpx.TransportError)
+        and kind is RequestKind.PUBLISH
+        and not sent_nothing(exc)
+    ):
+        return PublishUncertain(
+            f"The publish request got no answer ({type(exc).__name__}): the submission may exist."
+        )
+    if isinstance(exc, httpx.TransportError):
+        return NetworkError(
+            f"The {kind.value} to {_host(url)} failed after "
+            f"{retrier.failures + retrier.throttled} attempt(s): "
+            f"{type(exc).__name__}: {ServerText((str(exc) or type(exc).__name__)[:200])}."
+        )
+    raise exc
+
+
+def _http_error(
+    kind: RequestKind, exc: HttpStatusError, retrier: Retrier, product_id: str
+) -> EdgePublishError:
+    status, text, rid = exc.status_code, exc.text(), request_id(exc.headers)
+    shown = f": {text}" if text else ""
+    if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:
+        location = ServerText({k.lower(): v for k, v in exc.headers.items()}.get("location", "?"))
+        return ApiError(
+            f"The {kind.value} was redirected (HTTP {status}) to {location!r}.",
+            status_code=status,
+            code="Redirected",
+            request_id=rid,
+        )
+    if status == HTTPStatus.TOO_MANY_REQUESTS:
+        asked = server_wait(exc)
+        if asked is not None and retrier.throttled <= 1:
+            why = f"asked to wait {asked[0]:.0f} s, more than the operation's time left"
+        else:
+            why = f"{retrier.throttled} time(s), until the operation's time budget ran out"
+        return Throttled(f"The store throttled the {kind.value} (HTTP 429, {why}).", request_id=rid)
+    if kind is RequestKind.TOKEN and status in {HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED}:
+        refusal = _V1_LOGIN_REFUSED
+    elif kind is RequestKind.POLL and status == HTTPStatus.NOT_FOUND:
+        refusal = _OPERATION_UNKNOWN
+    else:
+        refusal = _REFUSALS.get(status, ("", "", ""))
+    code, situation, template = refusal
+    if template:
+        return ApiError(
+            template.format(status=status, shown=shown, product_id=product_id, url=_path(exc.url)),
+            status_code=status,
+            code=code,
+            situation=situation,
+            request_id=rid,
+        )
+    if kind is RequestKind.PUBLISH and status >= HTTPStatus.INTERNAL_SERVER_ERROR:
+        return PublishUncertain(
+            f"The publish request failed with HTTP {status}{shown}; the submission may exist.",
+            request_id=rid,
+        )
+    if status == HTTPStatus.BAD_REQUEST and kind is RequestKind.UPLOAD:
+        return ApiError(
+            f"The store rejected the upload (HTTP 400){shown}.",
+            status_code=status,
+            situation="upload-bad-request",
+            request_id=rid,
+        )
+    tried = retrier.failures + retrier.throttled + 1
+    return ApiError(
+        f"The {kind.value} failed with HTTP {status}{shown}"
+        + (f" after {tried} attempts." if tried > 1 else "."),
+        status_code=status,
+        request_id=rid,
+    )
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path or "/"
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url

@@ -1,0 +1,104 @@
+"""The one error boundary of a publish run: whatever happened, end it the same way.
+
+`finish` writes the outputs and the summary as far as the run got, shows one annotation for
+the error (its message, then its advice), and turns the outcome into the exit status.
+"""
+
+from __future__ import annotations
+
+import signal
+import traceback
+from typing import Final
+
+from edge_publish import github
+from edge_publish.advice import advice_for
+from edge_publish.errors import Cancelled, EdgePublishError, InvalidInput, InvalidPackage
+from edge_publish.log import ServerText, get_logger, redact, register_secret
+from edge_publish.outcome import Outcome
+from edge_publish.outputs import outputs_of
+
+EXIT_OK: Final = 0
+EXIT_FAILED: Final = 1  # the store, the network or an operation failed
+EXIT_INVALID: Final = 2  # an input or the package is invalid: nothing was sent
+EXIT_BUG: Final = 3  # an unexpected error inside edge-publish
+EXIT_SIGNAL_BASE: Final = 128  # interrupted: 128 + the signal (130 for SIGINT, 143 for SIGTERM)
+
+
+def mask_secret(value: str) -> None:
+    """Mask and redact a secret from now on (the API key, the client secret, a token)."""
+    register_secret(value)
+    github.add_mask(value)
+
+
+def interrupt_on_sigterm() -> None:
+    """Turn SIGTERM into an interruption the boundary reports like any other.
+
+    A cancelled job gets SIGTERM, which the container's PID 1 ignores unless it is handled.
+    """
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _interrupt(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+def caught(outcome: Outcome, exc: BaseException) -> EdgePublishError:
+    """The error to report for *exc*, which stopped the run described by *outcome*."""
+    if isinstance(exc, EdgePublishError):
+        return exc
+    if isinstance(exc, KeyboardInterrupt):
+        return _cancelled(outcome, str(exc) or signal.SIGINT.name)
+    # The traceback is formatted here so that it passes through redact() as one string.
+    get_logger().error(ServerText(redact("".join(traceback.format_exception(exc)))))
+    return EdgePublishError(
+        f"edge-publish stopped on an unexpected error: {type(exc).__name__}: {exc}",
+        code="Unexpected",
+    )
+
+
+def _cancelled(outcome: Outcome, signal_name: str) -> Cancelled:
+    phase = "before the upload"
+    if outcome.publish is not None:
+        phase = "while publishing"
+    elif outcome.upload is not None:
+        phase = "while uploading"
+    message = f"The run was interrupted ({signal_name}) {phase}."
+    if outcome.publish is not None and outcome.publish.finished is None:
+        message += " The publish request may have reached the store."
+    return Cancelled(message, signal_number=signal.Signals[signal_name].value)
+
+
+def finish(outcome: Outcome) -> int:
+    """The boundary's exit: annotation, outputs, summary, exit status."""
+    from edge_publish.summary import render
+
+    log = get_logger()
+    error = outcome.error
+    if error is not None:
+        outcome.result = "failed"
+        advice = advice_for(error)
+        title = f"edge-publish: {error.code}"
+        github.annotate("error", f"{error.message}{' ' + advice if advice else ''}", title)
+        for detail in error.details:
+            log.error("reported error", detail=ServerText(detail[:2000]))
+        if error.request_id:
+            log.error("request id for Microsoft support", request_id=error.request_id)
+    try:
+        github.write_outputs(outputs_of(outcome))
+        github.write_summary(render(outcome))
+    except Exception as exc:  # noqa: BLE001 (still the boundary: say so, never a bare traceback)
+        github.annotate("error", f"Could not write the step outputs or summary: {exc}")
+        return EXIT_BUG
+    if error is None:
+        log.info("done", result=outcome.result)
+        return EXIT_OK
+    return exit_status(error)
+
+
+def exit_status(error: EdgePublishError) -> int:
+    """The exit status that tells how a run that failed with *error* ended."""
+    if isinstance(error, (InvalidInput, InvalidPackage)):
+        return EXIT_INVALID
+    if isinstance(error, Cancelled):
+        return EXIT_SIGNAL_BASE + error.signal_number
+    return EXIT_BUG if error.code == "Unexpected" else EXIT_FAILED

@@ -1,0 +1,72 @@
+"""The outcome of a run: what the pipeline learned, as far as it got.
+
+The pipeline fills an `Outcome` as it goes; the outputs (`edge_publish.outputs`) and the job
+summary (`edge_publish.summary`) are rendered from it, whatever stopped the run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from edge_publish.errors import EdgePublishError
+    from edge_publish.package import Finding
+
+Result = Literal["published", "uploaded", "validated", "authorized", "failed"]
+Mode = Literal["publish", "upload-only", "dry-run", "check-credentials"]
+
+
+@dataclass
+class OperationRecord:
+    """What the run knows of one upload or publish operation."""
+
+    kind: Literal["upload", "publish"]
+    operation_id: str = ""
+    status: str = ""
+    started: float = 0.0
+    finished: float | None = None
+    attempt: int = 1
+    deadline: float = 0.0  # when operation-timeout runs out for this operation
+
+    @property
+    def duration(self) -> float | None:
+        """Seconds from the request to the verdict, when there was one."""
+        return None if self.finished is None else self.finished - self.started
+
+
+@dataclass
+class Outcome:
+    """Everything the outputs and the summary show; filled in as the run goes."""
+
+    product_id: str = ""
+    mode: Mode = "publish"
+    result: Result = "failed"
+    extension_name: str = ""
+    extension_version: str = ""
+    package_path: str = ""
+    package_size: int | None = None
+    sha256: str = ""
+    findings: tuple[Finding, ...] = ()
+    checks: str = "errors"
+    auth_method: str = ""
+    notes_length: int = 0
+    key_expires: dt.date | None = None  # api-key-expires, when it was given
+    key_days_left: int | None = None
+    upload: OperationRecord | None = None
+    publish: OperationRecord | None = None
+    submission_id: str = ""
+    error: EdgePublishError | None = None
+    tolerated: EdgePublishError | None = None  # an error listed in treat-as-success
+
+    @property
+    def error_code(self) -> str:
+        """The ``error-code`` output."""
+        err = self.error or self.tolerated
+        return err.code if err else ""
+
+    @property
+    def succeeded(self) -> bool:
+        """Whether the step ends with success (exit 0)."""
+        return self.error is None

@@ -1,0 +1,110 @@
+"""Advice: the fix for each failure, written once and keyed by what happened."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from edge_publish import errors
+from edge_publish.advice import ADVICE, SITUATIONS, advice_for
+from edge_publish.errors import ApiError, EdgePublishError, InvalidPackage, OperationFailed
+from tests.support.actions_runner import assert_fix_said_once
+
+PACKAGE = Path(errors.__file__).parent
+# Words that tell the user what to do: they belong in the advice, not in an error's message.
+FIX_WORDS = ("re-run", "rerun", "create a", "check ", "raise ", "copy ", "switch to", "update ")
+# Input and package errors name the value and its fix in one sentence, before any request;
+# their advice only adds that nothing was sent.
+FIX_IN_MESSAGE = {"InvalidInput", "InvalidPackage", "ApiKeyExpired"}
+
+
+def test_advice_by_situation_comes_before_advice_by_code():
+    plain = ApiError("x", status_code=404, code="NotFound")
+    operation = ApiError("x", status_code=404, code="NotFound", situation="operation-unknown")
+    assert advice_for(plain) == ADVICE["NotFound"]
+    assert advice_for(operation) == SITUATIONS["operation-unknown"]
+    assert advice_for(EdgePublishError("x", code="SomethingNew")) == ""
+
+
+def test_a_failure_with_listed_errors_is_not_told_to_re_run():
+    listed = errors.ValidationFailed("The upload failed: Validation failed", details=("a",))
+    generic = OperationFailed("The upload failed: An error occurred")
+    assert listed.code == "ValidationFailed"
+    assert "re-run the job" not in advice_for(listed).lower()
+    assert "re-run the job" in advice_for(generic).lower()
+
+
+def test_each_fix_sentence_is_written_once():
+    sentences = [
+        s.strip()
+        for text in {*ADVICE.values(), *SITUATIONS.values()}
+        for s in text.split(". ")
+        if len(s.split()) >= 4
+    ]
+    assert len(sentences) == len(set(sentences)), sorted(sentences)
+
+
+def _error_messages() -> list[tuple[str, str, str]]:
+    """(file:line, error class, the message's literal text) for every error raised in the
+    package with a literal message."""
+    classes = {name for name in dir(errors) if isinstance(getattr(errors, name), type)}
+    found = []
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            if node.func.id not in classes or not node.args:
+                continue
+            literal = " ".join(
+                part.value
+                for part in ast.walk(node.args[0])
+                if isinstance(part, ast.Constant) and isinstance(part.value, str)
+            )
+            code = next(
+                (
+                    k.value.value
+                    for k in node.keywords
+                    if k.arg == "code" and isinstance(k.value, ast.Constant)
+                ),
+                getattr(errors, node.func.id).default_code,
+            )
+            found.append((f"{path.name}:{node.lineno}", str(code), literal))
+    return found
+
+
+def test_error_messages_state_facts_and_leave_the_fix_to_the_advice():
+    messages = _error_messages()
+    assert len(messages) > 20  # the scan finds the package's errors
+    for where, code, text in messages:
+        if code in FIX_IN_MESSAGE:
+            continue
+        lowered = text.lower()
+        assert not [w for w in FIX_WORDS if w in lowered], f"{where} ({code}): {text!r}"
+
+
+def test_the_repeated_fix_check_catches_a_paraphrase():
+    # The 401 annotation as it was before the fixes moved out of the messages.
+    old_message = (
+        "The store refused the credentials (HTTP 401): the API key may be wrong or expired "
+        "(keys last about 72 days); create a new one in Partner Center → Publish API and "
+        "update the secret."
+    )
+    old_advice = (
+        "The API key or token was refused: keys expire after about 72 days, so create a new "
+        "one at https://partner.microsoft.com (Publish API) and update the secret."
+    )
+    with pytest.raises(AssertionError, match="repeats its fix"):
+        assert_fix_said_once(f"{old_message} {old_advice}", fixes=[old_advice])
+    with pytest.raises(AssertionError, match="appears twice"):
+        assert_fix_said_once(f"{old_advice} {old_advice}", fixes=[old_advice])
+    error = ApiError(
+        "The store refused the credentials (HTTP 401).", status_code=401, code="Unauthorized"
+    )
+    assert_fix_said_once(f"{error.message} {advice_for(error)}")
+
+
+def test_a_firefox_build_gets_its_own_advice():
+    error = InvalidPackage("x", situation="firefox-build")
+    assert "Chromium" in advice_for(error)

@@ -1,0 +1,167 @@
+"""End to end: the 72-day key (api-key-expires) and check-credentials, through entrypoint.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+
+import pytest
+
+from edge_publish.client import PROBE_OPERATION_ID
+from edge_publish.constants import PARTNER_CENTER_API_URL
+from tests.support.actions_runner import REPO
+from tests.support.credentials import API_KEY, CLIENT_ID, GUID
+
+
+def in_days(days: int) -> str:
+    return (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=days)).isoformat()
+
+
+def routes(sim):
+    return [r["route"] for r in sim.journal()["requests"]]
+
+
+def warnings(run) -> list[str]:
+    return [line for line in run.stdout.splitlines() if line.startswith("::warning")]
+
+
+# --- api-key-expires ------------------------------------------------------------------------
+
+
+def test_a_key_far_from_expiry_logs_the_days_left_and_warns_nothing(simulator, act):
+    sim = simulator()
+    run = act(sim, api_key_expires=in_days(40))
+    assert run.returncode == 0, run.log
+    assert "days_left=40" in run.stdout
+    assert not [w for w in warnings(run) if "expires" in w]
+    assert f"expires on {in_days(40)}, in 40 day(s)" in run.summary
+
+
+@pytest.mark.parametrize("days", [14, 3, 0])
+def test_a_key_near_expiry_warns_with_the_date_and_where_to_renew(simulator, act, days):
+    sim = simulator()
+    run = act(sim, api_key_expires=in_days(days))
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "published"
+    (warning,) = [w for w in warnings(run) if "API key expires soon" in w]
+    assert in_days(days) in warning
+    assert f"in {days} day(s)" in warning
+    assert (
+        PARTNER_CENTER_API_URL.replace(":", "%3A") in warning or PARTNER_CENTER_API_URL in warning
+    )
+    assert f"in {days} day(s)" in run.summary
+
+
+@pytest.mark.parametrize("mode", [{}, {"check_credentials": "true", "zip_path": ""}])
+def test_an_expired_key_fails_before_any_request(simulator, act, mode):
+    sim = simulator()
+    run = act(sim, api_key_expires=in_days(-1), **mode)
+    assert run.returncode == 2, run.log
+    assert run.outputs["result"] == "failed"
+    assert run.outputs["error-code"] == "ApiKeyExpired"
+    assert in_days(-1) in run.outputs["error-message"]
+    assert sim.journal()["requests"] == []
+    annotation = next(line for line in run.stdout.splitlines() if line.startswith("::error"))
+    assert "Create a new API key" in annotation
+    assert "expired on" in run.summary
+
+
+@pytest.mark.parametrize("value", ["10/02/2027", "2027-02-30", "soon", "2027-2-1"])
+def test_a_malformed_expiry_date_is_an_input_error_naming_the_value(simulator, act, value):
+    sim = simulator()
+    run = act(sim, api_key_expires=value)
+    assert run.returncode == 2
+    assert run.outputs["error-code"] == "InvalidInput"
+    message = run.outputs["error-message"]
+    assert message.startswith("`api-key-expires` must be a date like 2027-02-10 (YYYY-MM-DD)")
+    assert repr(value) in message
+    assert sim.journal()["requests"] == []
+
+
+# --- check-credentials ------------------------------------------------------------------------
+
+
+def test_check_credentials_accepted_sends_one_read_only_request(simulator, act):
+    sim = simulator()
+    run = act(sim, check_credentials="true", zip_path="")
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "authorized"
+    assert run.outputs["error-code"] == ""
+    (request,) = sim.journal()["requests"]
+    assert request["method"] == "GET"
+    assert request["route"] == "upload_status"
+    assert request["path"].endswith(
+        f"/products/{GUID}/submissions/draft/package/operations/{PROBE_OPERATION_ID}"
+    )
+    assert request["status"] == 404
+    assert "accepted the credentials" in run.summary
+    assert "Not checked" in run.summary
+    assert "unknown product as for an unknown operation" in run.summary
+    assert "::group::Check the credentials" in run.stdout
+
+
+def test_check_credentials_ignores_a_given_package(simulator, act):
+    sim = simulator()
+    run = act(sim, check_credentials="true")  # zip-path is set, and not used
+    assert run.returncode == 0, run.log
+    assert routes(sim) == ["upload_status"]
+    assert run.outputs["extension-version"] == ""
+
+
+@pytest.mark.parametrize(
+    ("inputs", "code", "advice"),
+    [
+        ({"api_key": "AK-refused-key-9"}, "Unauthorized", "Create a new API key"),
+        ({"client_id": "some-other-client"}, "Forbidden", "same Publish API page"),
+    ],
+)
+def test_check_credentials_refused(simulator, act, inputs, code, advice):
+    sim = simulator()
+    run = act(sim, check_credentials="true", zip_path="", **inputs)
+    assert run.returncode == 1, run.log
+    assert run.outputs["result"] == "failed"
+    assert run.outputs["error-code"] == code
+    assert routes(sim) == ["upload_status"]
+    annotation = next(line for line in run.stdout.splitlines() if line.startswith("::error"))
+    assert advice in annotation
+    assert advice in run.summary
+
+
+def test_check_credentials_with_dry_run_is_an_input_error(simulator, act):
+    sim = simulator()
+    run = act(sim, check_credentials="true", dry_run="true")
+    assert run.returncode == 2
+    assert run.outputs["error-code"] == "InvalidInput"
+    assert "`check-credentials` and `dry-run` are both set" in run.outputs["error-message"]
+    assert sim.journal()["requests"] == []
+
+
+def test_zip_path_is_still_required_to_publish(simulator, act):
+    sim = simulator()
+    run = act(sim, zip_path="")
+    assert run.returncode == 2
+    assert run.outputs["error-code"] == "InvalidInput"
+    assert run.outputs["error-message"] == "`zip-path` is required; set it in the step's `with:`"
+    assert sim.journal()["requests"] == []
+
+
+def test_check_credentials_command_outside_actions(simulator, tmp_path):
+    sim = simulator()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("INPUT_", "EDGE_", "GITHUB_"))}
+    env.update(
+        EDGE_PRODUCT_ID=GUID, EDGE_CLIENT_ID=CLIENT_ID, EDGE_API_KEY=API_KEY, EDGE_API_URL=sim.url
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "edge_publish", "check-credentials"],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "result=authorized" in proc.stdout
+    assert routes(sim) == ["upload_status"]
