@@ -43,6 +43,7 @@ from edge_publish.outcome import Mode
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SECRET_FIELDS: Final = frozenset({"api_key", "client_secret"})
 BOOLEAN_FIELDS: Final = frozenset({"upload_only", "dry_run", "check_credentials"})
+MAX_COUNT: Final = 100  # retries and retry-failed-operations: more is a typo, not a policy
 _ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # Printable ASCII without spaces: what fits in an HTTP header value unchanged.
 _CREDENTIAL = re.compile(r"^[\x21-\x7e]+$")
@@ -200,14 +201,15 @@ class Settings(BaseSettings):
             return value
         text = str(value).strip()
         try:
-            if not _ISO_DATE.match(text):
-                raise ValueError  # noqa: TRY301 (one message for both kinds of bad date)
-            return dt.date.fromisoformat(text)
-        except ValueError:
+            date = dt.date.fromisoformat(text) if _ISO_DATE.match(text) else None
+        except ValueError:  # a date that does not exist, such as 2027-02-30
+            date = None
+        if date is None:
             raise ValueError(
                 f"must be a date like 2027-02-10 (YYYY-MM-DD), got {text!r}; copy the key's "
                 "expiry date from Partner Center (Publish API)"
-            ) from None
+            )
+        return date
 
     @field_validator("api_url")
     @classmethod
@@ -229,7 +231,7 @@ class Settings(BaseSettings):
     @field_validator("retries", "retry_failed_operations")
     @classmethod
     def _small_count(cls, value: int) -> int:
-        if not 0 <= value <= 100:  # noqa: PLR2004
+        if not 0 <= value <= MAX_COUNT:
             raise ValueError(f"must be a whole number from 0 to 100, got {value}")
         return value
 

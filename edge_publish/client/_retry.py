@@ -36,6 +36,7 @@ import random
 import re
 import time
 from collections.abc import Callable, Mapping
+from http import HTTPStatus
 from typing import Final
 
 import httpx
@@ -132,7 +133,7 @@ def server_wait(exc: BaseException, now: float | None = None) -> tuple[float, st
         if when is not None:
             current = time.time() if now is None else now
             return max(0.0, when - current), "Retry-After date"
-    if exc.status_code == 429:  # noqa: PLR2004
+    if exc.status_code == HTTPStatus.TOO_MANY_REQUESTS:
         match = _SECONDS_IN_MESSAGE.search(exc.body[:4096].decode("utf-8", "replace"))
         if match and (seconds := _finite(match.group(1))) is not None:
             return seconds, "the 429 message"
@@ -189,7 +190,9 @@ class Retrier:
         reason = transient_reason(self.kind, exc)
         if reason is None:
             return False
-        is_throttle = isinstance(exc, HttpStatusError) and exc.status_code == 429  # noqa: PLR2004
+        is_throttle = (
+            isinstance(exc, HttpStatusError) and exc.status_code == HTTPStatus.TOO_MANY_REQUESTS
+        )
         if is_throttle:
             self.throttled += 1
         else:

@@ -1,4 +1,4 @@
-"""The CLI and the error boundary (edge_publish/__main__.py)."""
+"""The command line (edge_publish/cli.py) and the error boundary (edge_publish/commands)."""
 
 from __future__ import annotations
 
