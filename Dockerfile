@@ -11,8 +11,16 @@
 # Runner constraints: the runner starts the container as root with its own HOME, PATH and
 # working directory (the workspace), so there is no USER and the entrypoint is an absolute
 # exec-form path that relies on none of them.
+#
+# Bytecode: every module of the venv is compiled at build time (unchecked-hash .pyc files: the
+# image is immutable, so no start-up stats or hashes the sources), and PYTHONDONTWRITEBYTECODE
+# keeps a run from writing any. Without them each container start compiled its imports afresh:
+# see docs/performance.md.
+#
+# The base image is pinned by the digest of its multi-arch index (amd64 and arm64), with the
+# tag kept for readers; Dependabot (docker ecosystem) moves both together.
 
-FROM python:3.13-slim AS deps
+FROM python:3.13-slim@sha256:6771159cd4fa5d9bba1258caf0b82e6b73458c694d178ad97c5e925c2d0e1a91 AS deps
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -33,7 +41,9 @@ COPY pyproject.toml uv.lock ./
 RUN uv export --quiet --frozen --no-dev --no-emit-project --format requirements-txt -o requirements.txt \
     && uv venv --python /usr/local/bin/python3 /opt/edge-publish \
     && uv pip install --python /opt/edge-publish/bin/python --require-hashes --no-deps \
-        -r requirements.txt
+        -r requirements.txt \
+    && /opt/edge-publish/bin/python -m compileall -q -j 0 --invalidation-mode unchecked-hash \
+        /opt/edge-publish/lib
 
 
 FROM deps AS project
@@ -44,6 +54,8 @@ COPY edge_publish ./edge_publish
 RUN echo "hatchling==1.33.0" > build-constraints.txt \
     && uv pip install --python /opt/edge-publish/bin/python --no-deps \
         --build-constraint build-constraints.txt . \
+    && /opt/edge-publish/bin/python -m compileall -q --invalidation-mode unchecked-hash \
+        /opt/edge-publish/lib/python3*/site-packages/edge_publish \
     && mkdir -p /stage \
     && cp -a --parents /opt/edge-publish/bin/edge-publish \
         /opt/edge-publish/lib/python3*/site-packages/edge_publish \
@@ -51,7 +63,7 @@ RUN echo "hatchling==1.33.0" > build-constraints.txt \
 COPY entrypoint.py /stage/opt/edge-publish/entrypoint.py
 
 
-FROM python:3.13-slim
+FROM python:3.13-slim@sha256:6771159cd4fa5d9bba1258caf0b82e6b73458c694d178ad97c5e925c2d0e1a91
 
 LABEL org.opencontainers.image.title="edge-publish" \
       org.opencontainers.image.description="Upload a browser extension to Microsoft Edge Add-ons, wait for validation, publish it and report the verdict." \

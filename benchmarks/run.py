@@ -13,7 +13,10 @@ simulator's journal or from the child's resource usage:
    ``upload-only``, against the same run with a 1 MiB zip;
 5. upload throughput seen by the server (body bytes / time to receive them) for the action
    and for ``curl -T`` of the same file, alternated and repeated, medians compared;
-6. start-up: a ``dry-run`` of a small package against a bare import of the main dependencies.
+6. start-up: a ``dry-run`` of a small package against a bare import of the main dependencies;
+7. the container group (``benchmarks/container.py``): the image's cold build, the size our
+   layers add, and start-up measured from the container; it needs podman or docker, and is
+   skipped, with a line saying why, without them and in smoke mode.
 
 Run it with ``python3 -m uv run --locked python -m benchmarks.run`` (under a minute);
 ``--smoke`` is a small, fast mode for CI that checks the script works and asserts no timing.
@@ -26,7 +29,6 @@ import argparse
 import itertools
 import json
 import os
-import platform
 import shutil
 import signal
 import statistics
@@ -35,35 +37,32 @@ import sys
 import tempfile
 import threading
 import time
-import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from edge_publish.package import sha256_file
-from edge_publish.simulator import (
-    DEFAULT_API_KEY,
-    DEFAULT_CLIENT_ID,
-    Scenario,
-    Simulator,
+from benchmarks import container
+from benchmarks.common import (
+    GUID,
+    MIB,
+    QUICK_OPERATION,
+    REPO,
+    BenchmarkError,
+    Figure,
+    machine,
+    make_package,
+    simulator,
+    table,
+    timed,
 )
+from edge_publish.package import sha256_file
+from edge_publish.simulator import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, Simulator
 from tests.support.actions_runner import DEFAULT_INPUTS, parse_output_file
 
-REPO = Path(__file__).resolve().parents[1]
 ENTRYPOINT = REPO / "entrypoint.py"
-
-MIB = 1024 * 1024
-GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
-MANIFEST = {"manifest_version": 3, "name": "Benchmark Extension", "version": "1.0.0"}
 STATUS_ROUTES = ("upload_status", "publish_status")
 DEPENDENCY_IMPORT = "import httpx, pydantic_settings, structlog, jsonschema"
 DEFAULT_JSON = REPO / "benchmarks" / "results" / "latest.json"
-# The upload-only runs measure the upload, not validation: settle almost at once.
-QUICK_OPERATION = 0.2
-
-
-class BenchmarkError(RuntimeError):
-    """The action failed, or a figure could not be computed."""
 
 
 @dataclass(frozen=True)
@@ -86,30 +85,6 @@ SMOKE = Config(
 
 
 @dataclass
-class Figure:
-    """One line of the table: a measured value, its goal, and whether it meets it."""
-
-    key: str
-    label: str
-    value: float | None
-    unit: str
-    goal: str
-    ok: bool | None
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def row(self) -> tuple[str, str, str, str]:
-        """The table row: figure, value, goal, verdict."""
-        if self.value is None:
-            shown = "n/a"
-        elif isinstance(self.value, int):
-            shown = str(self.value)
-        else:
-            shown = f"{self.value:.2f}"
-        verdict = "n/a" if self.ok is None else "ok" if self.ok else "MISSED"
-        return self.label, f"{shown} {self.unit}".strip(), self.goal, verdict
-
-
-@dataclass
 class ChildRun:
     """One finished action process: exit status, wall time, peak RSS and its outputs."""
 
@@ -118,62 +93,6 @@ class ChildRun:
     maxrss_kib: int
     outputs: dict[str, str]
     log: str
-
-
-# --- machine ----------------------------------------------------------------------------------
-
-
-def machine() -> dict[str, Any]:
-    """What the figures were measured on."""
-    cpu = platform.processor() or platform.machine()
-    memory = None
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        for line in Path("/proc/meminfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("MemTotal:"):
-                memory = round(int(line.split()[1]) / MIB, 1)  # KiB -> GiB
-                break
-    except OSError:
-        pass
-    curl = shutil.which("curl")
-    curl_version = None
-    if curl:
-        first = subprocess.run(
-            [curl, "--version"], capture_output=True, text=True, check=False
-        ).stdout.splitlines()
-        curl_version = first[0] if first else None
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "memory_gib": memory,
-        "python": platform.python_version(),
-        "implementation": platform.python_implementation(),
-        "system": f"{platform.system()} {platform.release()} {platform.machine()}",
-        "curl": curl_version,
-    }
-
-
-# --- packages ---------------------------------------------------------------------------------
-
-
-def make_package(path: Path, mib: int) -> Path:
-    """A valid MV3 extension zip of about ``mib`` MiB: a manifest and one STORED random member.
-
-    Random bytes do not compress, and storing them keeps the build fast and the zip honest
-    (its uncompressed size is its size: no zip bomb).
-    """
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(MANIFEST))
-        info = zipfile.ZipInfo("assets/blob.bin", date_time=(2024, 1, 1, 0, 0, 0))
-        info.compress_type = zipfile.ZIP_STORED
-        info.file_size = mib * MIB
-        with archive.open(info, "w", force_zip64=mib * MIB >= 2**31) as member:
-            for _ in range(mib):
-                member.write(os.urandom(MIB))
-    return path
 
 
 # --- running the action -----------------------------------------------------------------------
@@ -284,26 +203,7 @@ def wait_child(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any]
     return status, rusage
 
 
-def timed(command: list[str], env: dict[str, str], cwd: Path) -> float:
-    """Wall seconds of one process, which must succeed."""
-    started = time.perf_counter()
-    proc = subprocess.run(command, env=env, cwd=cwd, capture_output=True, check=False)
-    wall = time.perf_counter() - started
-    if proc.returncode != 0:
-        tail = proc.stdout.decode("utf-8", "replace")[-2000:]
-        raise BenchmarkError(f"{command[-1]!r} exited {proc.returncode}:\n{tail}")
-    return wall
-
-
 # --- the figures ------------------------------------------------------------------------------
-
-
-def simulator(upload_seconds: float, publish_seconds: float) -> Simulator:
-    """A started simulator with the given operation durations and its default credentials."""
-    scenario = Scenario(
-        name="benchmark", upload_seconds=upload_seconds, publish_seconds=publish_seconds
-    )
-    return Simulator(scenario).start()
 
 
 def typical_run(runner: Runner, package: Path, config: Config) -> list[Figure]:
@@ -512,16 +412,36 @@ def start_up(runner: Runner, package: Path, config: Config) -> list[Figure]:
 # --- output -----------------------------------------------------------------------------------
 
 
-def table(figures: list[Figure]) -> str:
-    """The figures as an aligned Markdown table."""
-    rows = [("figure", "value", "goal", "verdict"), *(figure.row() for figure in figures)]
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = [
-        "| " + " | ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) + " |"
-        for row in rows
-    ]
-    lines.insert(1, "|" + "|".join("-" * (w + 2) for w in widths) + "|")
-    return "\n".join(lines)
+def measure(
+    args: argparse.Namespace, config: Config, runner: Runner, small: Path, figures: list[Figure]
+) -> None:
+    """Run each group not skipped, adding its figures as it goes (kept if a later one fails)."""
+    if not args.skip_typical:
+        print("typical run ...", flush=True)
+        figures += typical_run(runner, small, config)
+    if not args.skip_upload:
+        print(f"building a {config.big_mib} MiB package ...", flush=True)
+        big = make_package(small.parent / "big.zip", config.big_mib)
+        sha256 = sha256_file(big)
+        print("peak RSS and upload throughput ...", flush=True)
+        figures += big_upload(runner, big, small, config, sha256)
+    if not args.skip_startup:
+        print("start-up ...", flush=True)
+        figures += start_up(runner, small, config)
+    if not args.skip_container:
+        figures += container_figures(runner, small, smoke=args.smoke)
+
+
+def container_figures(runner: Runner, package: Path, *, smoke: bool) -> list[Figure]:
+    """The container group, or a line saying why it is skipped."""
+    if smoke:
+        print("container: skipped (smoke mode builds no image)", flush=True)
+        return []
+    engine = container.find_engine()
+    if isinstance(engine, str):
+        print(f"container: skipped ({engine})", flush=True)
+        return []
+    return container.container_group(engine, runner.root, package)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -537,6 +457,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-typical", action="store_true", help="skip figures 1-3")
     parser.add_argument("--skip-upload", action="store_true", help="skip figures 4-5")
     parser.add_argument("--skip-startup", action="store_true", help="skip figure 6")
+    parser.add_argument(
+        "--skip-container", action="store_true", help="skip the container group (7)"
+    )
     parser.add_argument(
         "--fail-on-miss", action="store_true", help="exit 1 when a goal is missed (full runs)"
     )
@@ -560,18 +483,7 @@ def main(argv: list[str] | None = None) -> int:
         dist.mkdir()
         small = make_package(dist / "small.zip", config.small_mib)
         try:
-            if not args.skip_typical:
-                print("typical run ...", flush=True)
-                figures += typical_run(runner, small, config)
-            if not args.skip_upload:
-                print(f"building a {config.big_mib} MiB package ...", flush=True)
-                big = make_package(dist / "big.zip", config.big_mib)
-                sha256 = sha256_file(big)
-                print("peak RSS and upload throughput ...", flush=True)
-                figures += big_upload(runner, big, small, config, sha256)
-            if not args.skip_startup:
-                print("start-up ...", flush=True)
-                figures += start_up(runner, small, config)
+            measure(args, config, runner, small, figures)
         except BenchmarkError as exc:
             error = str(exc)
     elapsed = time.perf_counter() - started

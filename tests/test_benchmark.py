@@ -54,3 +54,30 @@ def test_smoke_run_computes_every_figure(tmp_path: Path) -> None:
         assert figure["ok"] is None, name  # smoke mode judges no timing
     # The table is printed, with every figure on it.
     assert "| figure" in proc.stdout
+    # The container group builds no image in smoke mode, and says so.
+    assert "container: skipped (smoke mode builds no image)" in proc.stdout
+
+
+def test_the_container_group_names_the_final_stages_base_image():
+    from benchmarks.container import base_image
+
+    dockerfile = (
+        "FROM python:3.13-slim@sha256:abc AS deps\n"
+        "RUN true\n"
+        "FROM deps AS project\n"
+        "FROM --platform=linux/amd64 python:3.13-slim@sha256:def\n"
+        "COPY --from=project /stage/ /\n"
+    )
+    assert base_image(dockerfile) == "python:3.13-slim@sha256:def"
+    assert base_image((REPO / "Dockerfile").read_text()).startswith("python:3.13-slim@sha256:")
+
+
+def test_the_container_group_says_why_it_is_skipped_without_an_engine(monkeypatch, tmp_path):
+    from benchmarks.container import find_engine
+
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert find_engine() == "neither podman nor docker is installed"
+    broken = tmp_path / "docker"
+    broken.write_text("#!/bin/sh\nexit 1\n")
+    broken.chmod(0o755)
+    assert find_engine() == "docker: '<engine> info' fails (no engine running)"
