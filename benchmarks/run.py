@@ -40,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from edge_publish.package import sha256_file
+from edge_publish.files import sha256_file
 from edge_publish.simulator import (
     DEFAULT_API_KEY,
     DEFAULT_CLIENT_ID,

@@ -182,7 +182,7 @@ class Pipeline:
         return package
 
     def _dry_run(self, package: Package) -> None:
-        from edge_publish.package import sha256_file
+        from edge_publish.files import sha256_file
 
         self.report.sha256 = sha256_file(package.path)
         s = self.settings
@@ -202,7 +202,7 @@ class Pipeline:
         # The sha256 is computed in a thread that starts once the body is sent, and reads the
         # file from the page cache while the first validation wait idles. In the send loop it
         # would cost a quarter of the upload throughput on a two-core runner.
-        from edge_publish.package import sha256_file
+        from edge_publish.files import sha256_file
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
             digest: Future[str] | None = None
