@@ -8,7 +8,12 @@ a non-zero exit.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
+
+# What an InvalidPackage is about, when that calls for its own advice; the error code stays
+# InvalidPackage. "firefox-build": a Manifest V3 package whose background has only scripts or a
+# page, with browser_specific_settings.gecko, so most likely the Firefox build of the extension.
+PackageReason = Literal["firefox-build"]
 
 
 class EdgePublishError(Exception):
@@ -52,7 +57,9 @@ class InvalidPackage(EdgePublishError):
     """The zip or its manifest would be rejected by the store; nothing was sent.
 
     ``extension_name`` and ``extension_version`` are set when the manifest could be read, so
-    that the outputs name the package even when the checks stop the run.
+    that the outputs name the package even when the checks stop the run. ``reason`` says what
+    the first error (the message) is about when that calls for its own advice (see
+    `PackageReason`), and is None otherwise.
     """
 
     default_code = "InvalidPackage"
@@ -64,10 +71,12 @@ class InvalidPackage(EdgePublishError):
         details: tuple[str, ...] | list[str] = (),
         extension_name: str | None = None,
         extension_version: str | None = None,
+        reason: PackageReason | None = None,
     ) -> None:
         super().__init__(message, details=details)
         self.extension_name = extension_name
         self.extension_version = extension_version
+        self.reason = reason
 
 
 class ApiError(EdgePublishError):

@@ -49,7 +49,7 @@ class Package:
     mode: CheckMode
 
 
-def check_package(path: Path, mode: CheckMode = "errors") -> Package:
+def check_package(path: Path, mode: CheckMode = "errors", *, zip_path: str = "") -> Package:
     """Run every package check on the zip at ``path``.
 
     Args:
@@ -58,6 +58,8 @@ def check_package(path: Path, mode: CheckMode = "errors") -> Package:
             too; notices never do) or ``off`` (only "a zip with a root manifest.json that
             parses" is checked, with no schema and no warnings, and the findings hold one
             notice saying so).
+        zip_path: The ``zip-path`` value that named the zip, if there was one (a glob, say),
+            for the messages that should name it too.
 
     Returns:
         The package, its resolved name and version, and its warnings and notices.
@@ -65,7 +67,8 @@ def check_package(path: Path, mode: CheckMode = "errors") -> Package:
     Raises:
         InvalidInput: ``mode`` is not one of the three values.
         InvalidPackage: ``message`` is the first error sentence and ``details`` every one;
-            the extension's name and version are set whenever the manifest could be parsed.
+            the extension's name and version are set whenever the manifest could be parsed,
+            and ``reason`` when the first error calls for its own advice.
     """
     if mode not in MODES:
         choices = f"{', '.join(MODES[:-1])} or {MODES[-1]}"
@@ -85,7 +88,8 @@ def check_package(path: Path, mode: CheckMode = "errors") -> Package:
     name, missing_keys = resolve_name(manifest.get("name"), messages)
     version = manifest.get("version")
     if checks:
-        check_manifest(manifest, entries, findings)
+        shown_path = f'{resolved} (zip-path "{zip_path}")' if zip_path else str(resolved)
+        check_manifest(manifest, entries, findings, package=f"the package {shown_path}")
         check_name(manifest, name, missing_keys, messages, findings)
     else:
         findings.notice(

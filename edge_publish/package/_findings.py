@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Literal
 
-from edge_publish.errors import InvalidPackage
+from edge_publish.errors import InvalidPackage, PackageReason
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -38,10 +38,13 @@ class Findings:
 
     errors: list[str] = field(default_factory=list)
     warnings_and_notices: list[Finding] = field(default_factory=list)
+    reasons: dict[str, PackageReason] = field(default_factory=dict)
 
-    def error(self, message: str) -> None:
+    def error(self, message: str, reason: PackageReason | None = None) -> None:
         """Record an error: the run stops once the checks that can still run are done."""
         self.errors.append(message)
+        if reason is not None:
+            self.reasons[message] = reason
 
     def warning(self, message: str) -> None:
         """Record a warning: annotated, and fatal only in strict mode."""
@@ -63,6 +66,7 @@ class Findings:
             details=tuple(self.errors),
             extension_name=name,
             extension_version=version,
+            reason=self.reasons.get(self.errors[0]),
         )
 
 

@@ -1,8 +1,8 @@
 """The manifest: finding and reading it, its schema, version, name and locales.
 
 The schema (manifest.schema.json, beside this module) says what a pattern can say; the rules
-it cannot (each version part's range, the name once ``__MSG_x__`` is resolved) are written
-here.
+it cannot (each version part's range, the name once ``__MSG_x__`` is resolved, the Firefox
+build's look) are written here.
 """
 
 from __future__ import annotations
@@ -204,12 +204,19 @@ def resolve_name(name: object, messages: dict[str, str] | None) -> tuple[str | N
     return _MSG_REFERENCE.sub(substitute, name), missing
 
 
-def check_manifest(manifest: dict[str, Any], entries: Entries, findings: Findings) -> None:
-    """Every rule on the parsed manifest, from the schema to the files it references."""
+def check_manifest(
+    manifest: dict[str, Any], entries: Entries, findings: Findings, *, package: str
+) -> None:
+    """Every rule on the parsed manifest, from the schema to the files it references.
+
+    ``package`` names the zip in messages about the package as a whole ("the package x.zip").
+    """
+    manifest_version = integer(manifest.get("manifest_version"))
+    if manifest_version == _MV3:
+        _check_firefox_build(manifest, package, findings)
     for message in _schema_errors(manifest):
         findings.error(message)
     _check_version(manifest.get("version"), findings)
-    manifest_version = integer(manifest.get("manifest_version"))
     if manifest_version == _MV3:
         _check_background(manifest.get("background"), findings)
     if manifest_version == _MV2:
@@ -322,6 +329,28 @@ def _check_version(version: object, findings: Findings) -> None:
         findings.warning(
             f'version "{cut(version)}" is all zeros, which the stores document as invalid; set '
             f"the real version before publishing."
+        )
+
+
+def _check_firefox_build(manifest: dict[str, Any], package: str, findings: Findings) -> None:
+    """MV3 with a background of scripts or a page only, and Gecko settings: the Firefox build.
+
+    Cross-browser projects build both packages side by side, and a glob can pick the wrong
+    one. The schema leaves this case to us (see its Firefox $comment), so that the message
+    says what the package most likely is rather than only which key it lacks.
+    """
+    background = manifest.get("background")
+    settings = manifest.get("browser_specific_settings")
+    if not isinstance(background, dict) or "service_worker" in background:
+        return
+    if not isinstance(settings, dict) or "gecko" not in settings:
+        return
+    keys = [f"background.{key}" for key in ("scripts", "page") if key in background]
+    if keys:
+        findings.error(
+            f"{package} looks like a Firefox build: Manifest V3 with {' and '.join(keys)} "
+            f"and browser_specific_settings.gecko, and no background.service_worker.",
+            reason="firefox-build",
         )
 
 

@@ -61,9 +61,9 @@ def messages_json(**messages: str) -> str:
     return json.dumps({key: {"message": text} for key, text in messages.items()})
 
 
-def rejection(path: Path, mode: Any = "errors") -> InvalidPackage:
+def rejection(path: Path, mode: Any = "errors", **options: Any) -> InvalidPackage:
     with pytest.raises(InvalidPackage) as caught:
-        check_package(path, mode)
+        check_package(path, mode, **options)
     error = caught.value
     assert error.details
     assert error.details[0] == error.message

@@ -17,6 +17,16 @@ def test_failure_carries_every_error_and_the_first_as_message() -> None:
     assert findings.warnings == ["a warning."]
 
 
+def test_reason_is_the_first_error_s() -> None:
+    findings = Findings()
+    findings.error("the Firefox build.", reason="firefox-build")
+    assert findings.failure().reason == "firefox-build"
+    later = Findings()
+    later.error("an unsafe entry.")
+    later.error("the Firefox build.", reason="firefox-build")
+    assert later.failure().reason is None
+
+
 def test_warnings_and_notices_keep_their_order() -> None:
     findings = Findings()
     findings.notice("n.")

@@ -202,6 +202,100 @@ def test_mv2_with_scripts_is_only_the_mv2_warning(tmp_path: Path) -> None:
     assert package.manifest_version == 2
 
 
+# --- the Firefox build ---------------------------------------------------------------------
+
+GECKO = {"gecko": {"id": "demo@example.com"}}
+
+
+@pytest.mark.parametrize(
+    ("background", "keys"),
+    [
+        ({"scripts": ["background.js"]}, "background.scripts"),
+        ({"page": "background.html"}, "background.page"),
+        (
+            {"scripts": ["background.js"], "page": "background.html"},
+            "background.scripts and background.page",
+        ),
+    ],
+    ids=["scripts", "page", "both"],
+)
+def test_firefox_build_is_named(tmp_path: Path, background: dict[str, Any], keys: str) -> None:
+    manifest = with_manifest(background=background, browser_specific_settings=GECKO)
+    path = make_package(tmp_path, manifest, {"background.html": "<!doctype html>"})
+    error = rejection(path)
+    assert error.message == (
+        f"the package {path.resolve()} looks like a Firefox build: Manifest V3 with {keys} "
+        f"and browser_specific_settings.gecko, and no background.service_worker."
+    )
+    assert error.details == (error.message,)
+    assert error.reason == "firefox-build"
+    assert error.code == "InvalidPackage"
+    assert error.extension_name == "Demo"
+    assert error.extension_version == "1.0.0"
+
+
+def test_firefox_build_names_the_zip_path_given(tmp_path: Path) -> None:
+    manifest = with_manifest(background={"scripts": ["bg.js"]}, browser_specific_settings=GECKO)
+    path = make_package(tmp_path, manifest, {"bg.js": "x"})
+    error = rejection(path, zip_path="dist/*.zip")
+    assert error.message.startswith(
+        f'the package {path.resolve()} (zip-path "dist/*.zip") looks like a Firefox build: '
+    )
+    assert error.reason == "firefox-build"
+
+
+def test_firefox_build_comes_before_the_manifest_s_other_errors(tmp_path: Path) -> None:
+    manifest = with_manifest(
+        background={"scripts": ["background.js"]}, browser_specific_settings=GECKO, name=None
+    )
+    error = rejection(make_package(tmp_path, manifest))
+    assert "looks like a Firefox build" in error.message
+    assert error.reason == "firefox-build"
+    assert error.details[1].startswith("manifest.json has no name")
+
+
+def test_without_gecko_settings_it_is_no_firefox_build(tmp_path: Path) -> None:
+    manifest = with_manifest(background={"scripts": ["background.js"]})
+    error = rejection(make_package(tmp_path, manifest))
+    assert "background.service_worker" in error.message
+    assert "Firefox" not in error.message
+    assert error.reason is None
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [{"safari": {}}, "gecko", {"gecko_android": {}}],
+    ids=["other-browser", "not-an-object", "gecko-android-only"],
+)
+def test_other_browser_settings_are_no_firefox_build(tmp_path: Path, settings: object) -> None:
+    manifest = with_manifest(
+        background={"scripts": ["background.js"]}, browser_specific_settings=settings
+    )
+    error = rejection(make_package(tmp_path, manifest))
+    assert error.message.startswith("manifest_version 3 requires background.service_worker")
+    assert error.reason is None
+
+
+def test_mv2_with_gecko_settings_is_no_firefox_build(tmp_path: Path) -> None:
+    manifest = with_manifest(
+        manifest_version=2,
+        background={"scripts": ["background.js"]},
+        browser_specific_settings=GECKO,
+        action=None,
+    )
+    package = check_package(make_package(tmp_path, manifest))
+    (warning,) = warnings_of(package)
+    assert "manifest_version is 2" in warning
+
+
+def test_service_worker_with_gecko_settings_is_no_firefox_build(tmp_path: Path) -> None:
+    background = {"service_worker": "background.js", "scripts": ["background.js"]}
+    manifest = with_manifest(background=background, browser_specific_settings=GECKO)
+    package = check_package(make_package(tmp_path, manifest))
+    (warning,) = warnings_of(package)
+    assert "both service_worker and scripts" in warning
+
+
 # --- locales and the name --------------------------------------------------------------------
 
 
