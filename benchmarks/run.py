@@ -55,7 +55,7 @@ from benchmarks.common import (
     table,
     timed,
 )
-from edge_publish.package import sha256_file
+from edge_publish.files import sha256_file
 from edge_publish.simulator import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, Simulator
 from tests.support.actions_runner import DEFAULT_INPUTS, parse_output_file
 

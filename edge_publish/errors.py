@@ -63,7 +63,9 @@ class InvalidPackage(EdgePublishError):
     """The zip or its manifest would be rejected by the store; nothing was sent.
 
     ``extension_name`` and ``extension_version`` are set when the manifest could be read, so
-    that the outputs name the package even when the checks stop the run.
+    that the outputs name the package even when the checks stop the run. ``situation`` names
+    what the first error (the message) is about when that calls for its own advice
+    (``firefox-build``).
     """
 
     default_code = "InvalidPackage"

@@ -146,7 +146,9 @@ class Pipeline:
         path = find_package(self.settings.zip_path, self.workspace)
         self.outcome.package_path = str(path)
         try:
-            package = check_package(path, self.settings.package_checks)
+            package = check_package(
+                path, self.settings.package_checks, zip_path=self.settings.zip_path
+            )
         except InvalidPackage as exc:
             self.outcome.extension_name = exc.extension_name or ""
             self.outcome.extension_version = exc.extension_version or ""
@@ -170,7 +172,7 @@ class Pipeline:
         return package
 
     def _dry_run(self, package: Package) -> None:
-        from edge_publish.package import sha256_file
+        from edge_publish.files import sha256_file
 
         self.outcome.sha256 = sha256_file(package.path)
         s = self.settings
@@ -190,7 +192,7 @@ class Pipeline:
         # The sha256 is computed in a thread that starts once the body is sent, and reads the
         # file from the page cache while the first validation wait idles. In the send loop it
         # would cost a quarter of the upload throughput on a two-core runner.
-        from edge_publish.package import sha256_file
+        from edge_publish.files import sha256_file
 
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as pool:
             digest: list[Future[str]] = []

@@ -39,6 +39,7 @@ from pydantic_settings import (
 from edge_publish.constants import API_ROOT, DEFAULT_OPERATION_TIMEOUT, DEFAULT_RETRIES
 from edge_publish.errors import InvalidInput
 from edge_publish.outcome import Mode
+from edge_publish.package import CheckMode
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SECRET_FIELDS: Final = frozenset({"api_key", "client_secret"})
@@ -159,7 +160,7 @@ class Settings(BaseSettings):
         description="Comma-separated error codes that end the step with success "
         "(e.g. NoModulesUpdated).",
     )
-    package_checks: Literal["errors", "strict", "off"] = Field(
+    package_checks: CheckMode = Field(
         default="errors",
         description="errors: errors stop the run; strict: warnings too; off: only basic checks.",
     )

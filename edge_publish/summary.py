@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Final
 
 from edge_publish.advice import advice_for
 from edge_publish.constants import PARTNER_CENTER_PRODUCT_URL
-from edge_publish.package import human_size
+from edge_publish.files import human_size
 
 if TYPE_CHECKING:
     from edge_publish.outcome import OperationRecord, Outcome

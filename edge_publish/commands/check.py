@@ -21,7 +21,7 @@ def run(path: str, mode: CheckMode) -> int:
     configure()
     out = sys.stdout
     try:
-        package = check_package(find_package(path, Path.cwd()), mode)
+        package = check_package(find_package(path, Path.cwd()), mode, zip_path=path)
     except EdgePublishError as exc:
         out.write(f"error: {exc.message}\n")
         for detail in exc.details[1:]:

@@ -21,22 +21,28 @@ def write_zip(
     path: Path,
     files: dict[str, bytes | str],
     compression: int = zipfile.ZIP_DEFLATED,
+    compresslevel: int | None = None,
 ) -> Path:
     """A zip at *path* holding *files* (name -> bytes or text), in that order."""
-    with zipfile.ZipFile(path, "w", compression=compression) as archive:
+    with zipfile.ZipFile(path, "w", compression=compression, compresslevel=compresslevel) as zf:
         for name, data in files.items():
-            archive.writestr(name, data)
+            zf.writestr(name, data)
     return path
 
 
 def make_zip(
     path: Path,
-    manifest: dict[str, Any] | str | None = None,
+    manifest: dict[str, Any] | str | bytes | None = None,
     files: dict[str, bytes | str] | None = None,
+    compression: int = zipfile.ZIP_DEFLATED,
 ) -> Path:
-    """An extension zip: manifest.json (a dict is dumped, text kept as is), a background
-    script, and *files*."""
-    body = manifest if isinstance(manifest, str) else json.dumps(manifest or MANIFEST)
+    """An extension zip: manifest.json (MANIFEST unless given; a dict is dumped, text and
+    bytes are kept byte for byte), a background script, and *files*, in that order."""
+    if manifest is None:
+        manifest = MANIFEST
+    body = manifest if isinstance(manifest, str | bytes) else json.dumps(manifest)
     return write_zip(
-        path, {"manifest.json": body, "background.js": "console.log('hi');\n", **(files or {})}
+        path,
+        {"manifest.json": body, "background.js": "console.log('hi');\n", **(files or {})},
+        compression,
     )

@@ -1,0 +1,32 @@
+"""Package checks: catch every definite mistake in the zip before the first request.
+
+A package the store refuses after the upload costs the user a release cycle, and the store's
+messages are vague. So whatever Chromium's loader (and so Edge Add-ons) definitely refuses is
+an *error* here, found locally before anything is sent. A false rejection stops someone's
+release, which is worse than a miss, so anything less certain is a *warning*: it is annotated,
+and it stops the run only in ``strict`` mode. *Notices* are information only.
+
+The checks read the zip's central directory, ``manifest.json`` and the default locale's
+``messages.json``, and nothing else, each with a bounded read: a package may be hundreds of
+megabytes, or hostile (a zip bomb), and a dry run must stay fast.
+
+The modules, in the order a run uses them: ``_locate`` resolves the zip-path input,
+``_archive`` opens the zip and checks its entries, ``_chromium_json`` parses JSON as Chromium
+does, ``_manifest`` checks the manifest and its locales, ``_references`` the files the
+manifest names, and ``_check`` runs them all; ``_findings`` collects what they find.
+"""
+
+from __future__ import annotations
+
+from edge_publish.package._check import CheckMode, Package, check_package
+from edge_publish.package._findings import Finding, Severity
+from edge_publish.package._locate import find_package
+
+__all__ = [
+    "CheckMode",
+    "Finding",
+    "Package",
+    "Severity",
+    "check_package",
+    "find_package",
+]

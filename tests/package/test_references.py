@@ -1,0 +1,72 @@
+"""The files the manifest references: missing ones are warnings, named with where they are named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from edge_publish.package import check_package
+from tests.package.shared import (
+    make_package,
+    warnings_of,
+    with_manifest,
+)
+
+
+def test_missing_referenced_files_are_warnings(tmp_path: Path) -> None:
+    manifest = with_manifest(
+        icons={"16": "icons/16.png", "128": "icons/128.png"},
+        action={"default_icon": {"32": "icons/32.png"}, "default_popup": "/popup.html"},
+        background={"service_worker": "/sw.js"},
+        content_scripts=[{"matches": ["<all_urls>"], "js": ["cs.js"], "css": ["cs.css"]}],
+        options_page="options.html",
+        options_ui={"page": "options.html?tab=1"},
+        web_accessible_resources=[
+            {"resources": ["img/*", "https://x.y/z.png", "war.html"], "matches": ["<all_urls>"]}
+        ],
+    )
+    package = check_package(make_package(tmp_path, manifest))
+    warnings = warnings_of(package)
+    for path in ("icons/16.png", "icons/32.png", "sw.js", "cs.js", "cs.css", "war.html"):
+        assert any(f"names {path} in" in w for w in warnings), path
+    assert any("options.html in options_page" in w for w in warnings)
+    assert not any("popup.html" in w or "128.png" in w or "img/" in w for w in warnings)
+    assert len(warnings) == 7
+
+
+def test_mv2_references(tmp_path: Path) -> None:
+    manifest = with_manifest(
+        manifest_version=2,
+        action=None,
+        background={"page": "bg.html", "scripts": ["bg.js"]},
+        browser_action={"default_icon": "icon19.png", "default_popup": "popup.html"},
+        page_action={"default_icon": {"19": "page19.png"}},
+        web_accessible_resources=["war.png", "images/*"],
+    )
+    package = check_package(make_package(tmp_path, manifest))
+    warnings = warnings_of(package)
+    for path in ("bg.html", "bg.js", "icon19.png", "page19.png", "war.png"):
+        assert any(f"names {path} in" in w for w in warnings), path
+    assert len(warnings) == 6  # five files and manifest_version 2
+
+
+def test_referenced_file_in_other_case_is_named(tmp_path: Path) -> None:
+    manifest = with_manifest(options_page="Options.html")
+    package = check_package(make_package(tmp_path, manifest, {"options.html": "x"}))
+    (warning,) = warnings_of(package)
+    assert "it has options.html" in warning
+
+
+def test_many_missing_files_are_summarised(tmp_path: Path) -> None:
+    scripts = [f"lib/{i}.js" for i in range(15)]
+    manifest = with_manifest(content_scripts=[{"matches": ["<all_urls>"], "js": scripts}])
+    warnings = warnings_of(check_package(make_package(tmp_path, manifest)))
+    assert len(warnings) == 11
+    assert warnings[-1].startswith("5 more files named in manifest.json are missing")
+
+
+def test_folder_references_count_as_present(tmp_path: Path) -> None:
+    resources = ["assets/", "media"]
+    manifest = with_manifest(web_accessible_resources=[{"resources": resources, "matches": []}])
+    extra = {"assets/a.png": "x", "media/img/": "", "media/img/b.png": "x"}
+    package = check_package(make_package(tmp_path, manifest, extra))
+    assert package.findings == ()
