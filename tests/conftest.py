@@ -76,7 +76,7 @@ def act(workspace):
         result = run_action(ws or workspace, merged, extra_env=env, interrupt_after=interrupt_after)
         secrets = [API_KEY, CLIENT_SECRET]
         if sim is not None:
-            secrets += sim.engine.secret_values()
+            secrets += sim.state.secret_values()
         sweep_secrets(result, secrets)
         given = [s for s in (merged.get("api-key"), merged.get("client-secret")) if s]
         if given:
