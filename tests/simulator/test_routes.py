@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+
 import httpx
 import pytest
 
-from edge_publish.simulator import FAKE_TENANT, Simulator
+from edge_publish.simulator import FAKE_TENANT, Scenario, Simulator
+from edge_publish.simulator._contract import Body, Request, Response
+from edge_publish.simulator._routes import contract_response
+from edge_publish.simulator._state import State
 from tests.simulator.helpers import (
     AUTH,
     GUID,
@@ -221,3 +227,97 @@ def test_location_for_applies_the_mode_to_one_route_only(start: StartSim, connec
     client = connect(sim)
     assert GUID.match(upload(client).headers["Location"])
     assert "Location" not in publish(client).headers
+
+
+# --- without a socket: the credentials probe ------------------------------------------------
+# check-credentials sends one read-only status GET for an operation that cannot exist. The
+# answer tells: 404 the credentials were accepted, 401 the key was refused, 403 the client id.
+NO_BODY = Body(0, hashlib.sha256(b"").hexdigest())
+NO_SUCH_OPERATION = "00000000-0000-4000-8000-000000000000"
+PROBES = [upload_status(NO_SUCH_OPERATION), publish_status(NO_SUCH_OPERATION)]
+JSON_404 = (404, "application/json; charset=utf-8", b'{"statusCode":404,"message":"Not Found"}')
+
+
+def answer(state: State, path: str, headers: dict[str, str]) -> Response:
+    return contract_response(Request.build("GET", path, list(headers.items()), NO_BODY), state)
+
+
+def answered(response: Response) -> tuple[int, str | None, bytes]:
+    return response.status, response.content_type, response.body
+
+
+@pytest.mark.parametrize("path", PROBES)
+def test_probe_with_accepted_credentials_is_404_json_and_changes_nothing(path: str) -> None:
+    state = State(Scenario())
+    assert answered(answer(state, path, AUTH)) == JSON_404
+    assert state.journal() == {"requests": [], "operations": []}
+    assert state.route_counts == {}
+
+
+@pytest.mark.parametrize("path", PROBES)
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"X-ClientID": "sim-client-id"},
+        {"Authorization": "ApiKey wrong-key", "X-ClientID": "sim-client-id"},
+        {"Authorization": "ApiKey wrong-key", "X-ClientID": "wrong-client"},  # the key first
+    ],
+)
+def test_probe_with_a_refused_key_is_401_empty(path: str, headers: dict[str, str]) -> None:
+    assert answered(answer(State(Scenario()), path, headers)) == (401, None, b"")
+
+
+@pytest.mark.parametrize("path", PROBES)
+@pytest.mark.parametrize("client_id", [None, "wrong-client"])
+def test_probe_with_a_right_key_and_a_refused_client_id_is_403_text(
+    path: str, client_id: str | None
+) -> None:
+    headers = {"Authorization": "ApiKey sim-api-key"}
+    if client_id is not None:
+        headers["X-ClientID"] = client_id
+    response = answer(State(Scenario()), path, headers)
+    assert answered(response) == (403, "text/plain; charset=utf-8", b"Client ID is Invalid")
+
+
+def test_probe_with_a_v1_token_is_404_when_issued_and_401_when_not() -> None:
+    state = State(Scenario())
+    issued = state.issue_token()
+    path = PROBES[0]
+    assert answered(answer(state, path, {"Authorization": f"Bearer {issued}"})) == JSON_404
+    refused = answer(state, path, {"Authorization": "Bearer not-issued-here"})
+    assert refused.status == 401
+    assert json.loads(refused.body) == {"statusCode": 401, "message": "Invalid Azure AD JWT"}
+
+
+def test_probe_404_needs_a_guid_product_and_cannot_tell_an_unknown_product() -> None:
+    # Known limits of the probe: a product id that is not a GUID is an HTML 404 before any
+    # credential is looked at; an unknown GUID, with good credentials, is the same JSON 404.
+    state = State(Scenario(products=[OTHER_PRODUCT]))
+    not_a_guid = f"/v1/products/not-a-guid/submissions/operations/{NO_SUCH_OPERATION}"
+    response = answer(state, not_a_guid, {})
+    assert (response.status, response.content_type) == (404, "text/html; charset=utf-8")
+    assert answered(answer(state, PROBES[1], AUTH)) == JSON_404
+    assert answer(state, PROBES[1], {}).status == 401  # credentials are checked before products
+
+
+def test_routes_note_the_operation_and_verdict_for_the_journal() -> None:
+    state = State(Scenario(upload_seconds=0.0))
+    zipped = Body(len(PACKAGE), hashlib.sha256(PACKAGE).hexdigest(), PACKAGE)
+    headers = [*AUTH.items(), *ZIP.items()]
+    created = contract_response(Request.build("POST", UPLOAD, headers, zipped), state)
+    assert created.status == 202
+    [operation] = state.journal()["operations"]
+    assert created.operation_id == operation["id"]
+    polled = answer(state, upload_status(operation["id"]), AUTH)
+    assert polled.status == 200
+    assert polled.verdict == "Succeeded"
+    assert json.loads(polled.body)["id"] == operation["id"]
+
+
+def test_request_headers_are_case_insensitive_and_the_first_repeat_wins() -> None:
+    headers = [("authorization", "ApiKey sim-api-key"), ("X-CLIENTID", "sim-client-id")]
+    request = Request.build("GET", PROBES[0], [*headers, ("X-ClientID", "later")], NO_BODY)
+    assert request.route == "upload_status"
+    assert request.params == {"product": PRODUCT, "op": NO_SUCH_OPERATION}
+    assert request.header("X-ClientID") == "sim-client-id"
+    assert answered(contract_response(request, State(Scenario()))) == JSON_404
