@@ -75,15 +75,22 @@ def _tls_context(cert: Path | None, key: Path | None) -> ssl.SSLContext | None:
     """The server's TLS context from ``--tls-cert`` and ``--tls-key``, or None for HTTP.
 
     Raises:
-        ValueError: Only one of the two was given.
-        OSError: A file cannot be read, or is not a certificate and its key (`ssl.SSLError`).
+        ValueError: Only one of the two was given, a file cannot be read, or they are not a
+            certificate and its key.
     """
     if cert is None and key is None:
         return None
     if cert is None or key is None:
         raise ValueError("--tls-cert and --tls-key go together: give both, or neither")
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
+    try:
+        context.load_cert_chain(cert, key)
+    except ssl.SSLError as exc:
+        message = f"--tls-cert {cert} and --tls-key {key} are not a PEM certificate and its key"
+        raise ValueError(f"{message} ({exc.reason or exc})") from exc
+    except OSError as exc:
+        message = f"cannot read --tls-cert {cert} or --tls-key {key}: {exc.strerror or exc}"
+        raise ValueError(message) from exc
     return context
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import ssl
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 import httpx
+import trustme
 
 from edge_publish.simulator import Simulator
 
@@ -97,3 +99,17 @@ def token(client: httpx.Client, sim: Simulator, **changes: str) -> httpx.Respons
         **changes,
     }
     return client.post(sim.token_url, data=form)
+
+
+def server_tls(ca: trustme.CA) -> ssl.SSLContext:
+    """A server-side context with a certificate for 127.0.0.1 issued by ``ca``."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    return context
+
+
+def client_tls(ca: trustme.CA) -> ssl.SSLContext:
+    """A client-side context that trusts ``ca`` (and nothing else)."""
+    context = ssl.create_default_context()
+    ca.configure_trust(context)
+    return context

@@ -10,25 +10,33 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
+import trustme
 
-from edge_publish.simulator import Scenario, Simulator
+from edge_publish.simulator import FAKE_TENANT, Scenario, Simulator
 from tests.simulator.helpers import (
     AUTH,
     FAST,
     GUID,
+    PRODUCT,
     UPLOAD,
     ZIP,
     Connect,
     StartSim,
+    client_tls,
     op_id,
     publish,
+    server_tls,
+    settle,
     token,
     upload,
     upload_status,
+    wait_for,
 )
 
 
@@ -145,3 +153,100 @@ def test_default_simulator_uses_the_success_scenario() -> None:
     sim = Simulator()
     assert sim.scenario.name == "success"
     assert sim.scenario.upload_verdict == "succeeded"
+
+
+# --- HTTPS ----------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture
+def start_tls(ca: trustme.CA) -> Iterator[Callable[..., tuple[Simulator, list[str]]]]:
+    """Start HTTPS simulators: start_tls(**fields) -> (simulator, its log lines)."""
+    sims: list[Simulator] = []
+
+    def factory(**fields: Any) -> tuple[Simulator, list[str]]:
+        lines: list[str] = []
+        scenario = Scenario.from_dict({**FAST, **fields})
+        sim = Simulator(scenario, ssl_context=server_tls(ca), log=lines.append).start()
+        sims.append(sim)
+        return sim, lines
+
+    yield factory
+    for sim in sims:
+        sim.stop()
+
+
+def test_https_serves_a_client_that_trusts_the_certificate(
+    ca: trustme.CA, start_tls: Callable[..., tuple[Simulator, list[str]]]
+) -> None:
+    sim, _ = start_tls()
+    assert sim.url == f"https://127.0.0.1:{sim.port}"
+    assert sim.token_url == f"https://127.0.0.1:{sim.port}/{FAKE_TENANT}/oauth2/v2.0/token"
+    with httpx.Client(base_url=sim.url, headers=AUTH, verify=client_tls(ca), timeout=5) as client:
+        assert token(client, sim).status_code == 200
+        response = upload(client, b"z" * 3_000_000)  # more than one TLS record
+        assert settle(client, upload_status(op_id(response)))["status"] == "Succeeded"
+    entries = sim.requests()
+    assert [entry["route"] for entry in entries[:2]] == ["token", "upload"]
+    assert entries[1]["body_size"] == 3_000_000
+    assert all(entry["status"] in (200, 202) for entry in entries)
+
+
+def test_https_location_urls_are_https(
+    ca: trustme.CA, start_tls: Callable[..., tuple[Simulator, list[str]]]
+) -> None:
+    sim, _ = start_tls(location="url")
+    with httpx.Client(base_url=sim.url, headers=AUTH, verify=client_tls(ca), timeout=5) as client:
+        assert upload(client).headers["Location"].startswith(f"https://127.0.0.1:{sim.port}/v1/")
+
+
+def test_a_client_that_does_not_trust_the_certificate_is_one_log_line_each(
+    ca: trustme.CA,
+    start_tls: Callable[..., tuple[Simulator, list[str]]],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    sim, lines = start_tls()
+    with httpx.Client(base_url=sim.url, headers=AUTH, timeout=5) as untrusting:
+        for _ in range(3):
+            with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
+                upload(untrusting)
+    wait_for(lambda: len(lines) == 3)
+    for line in lines:
+        assert re.fullmatch(r"TLS handshake with 127\.0\.0\.1:\d+ failed: \S.*", line), line
+    assert sim.journal() == {"requests": [], "operations": []}
+    with httpx.Client(base_url=sim.url, headers=AUTH, verify=client_tls(ca), timeout=5) as client:
+        assert upload(client).status_code == 202  # the server is still serving
+    assert len(lines) == 4  # the trusted request's own line
+    assert capsys.readouterr().err == ""  # no traceback from the server's threads
+
+
+def test_plain_http_to_https_and_a_silent_connection_do_not_hold_it_up(
+    start_tls: Callable[..., tuple[Simulator, list[str]]],
+) -> None:
+    sim, lines = start_tls()
+    plain = httpx.Client(base_url=f"http://127.0.0.1:{sim.port}", timeout=5)
+    with plain, pytest.raises(httpx.TransportError):
+        plain.get("/_simulator/journal")
+    wait_for(lambda: lines)
+    assert "TLS handshake" in lines[0]
+    silent = socket.create_connection(("127.0.0.1", sim.port))  # never says hello
+    try:
+        started = time.monotonic()
+        sim.stop()
+        assert time.monotonic() - started < 1.0
+    finally:
+        silent.close()
+
+
+def test_https_stall_notices_the_client_leaving(
+    ca: trustme.CA, start_tls: Callable[..., tuple[Simulator, list[str]]]
+) -> None:
+    sim, _ = start_tls(faults=[{"route": "upload_status", "kind": "stall"}])
+    client = httpx.Client(base_url=sim.url, headers=AUTH, verify=client_tls(ca), timeout=0.5)
+    with client, pytest.raises(httpx.ReadTimeout):
+        client.get(upload_status(PRODUCT))
+    entry = wait_for(lambda: sim.requests("upload_status"))[0]
+    assert entry["fault"] == "stall"
+    assert entry["status"] is None
