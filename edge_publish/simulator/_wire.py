@@ -146,18 +146,22 @@ class _Server(http.server.ThreadingHTTPServer):
         if self.ssl_context is None or not isinstance(request, socket.socket):
             super().finish_request(request, client_address)
             return
-        self.track(request)
+        secure = self.ssl_context.wrap_socket(
+            request, server_side=True, do_handshake_on_connect=False
+        )
+        self.track(secure)  # so that a stop ends a handshake that waits for a silent client
         try:
-            request.settimeout(HANDSHAKE_SECONDS)
-            secure = self.ssl_context.wrap_socket(request, server_side=True)
+            secure.settimeout(HANDSHAKE_SECONDS)
+            secure.do_handshake()
+            secure.settimeout(None)
         except OSError as exc:  # ssl.SSLError included
             reason = getattr(exc, "reason", None) or exc.strerror or type(exc).__name__
             self.state.note(f"TLS handshake with {_peer(client_address)} failed: {reason}")
+            self.shutdown_request(secure)
             return
         finally:
-            self.untrack(request)
+            self.untrack(secure)
         try:
-            secure.settimeout(None)
             super().finish_request(secure, client_address)
         finally:
             self.shutdown_request(secure)

@@ -233,9 +233,15 @@ def test_plain_http_to_https_and_a_silent_connection_do_not_hold_it_up(
     assert "TLS handshake" in lines[0]
     silent = socket.create_connection(("127.0.0.1", sim.port))  # never says hello
     try:
+        server = sim.server
+        assert server is not None
+        wait_for(lambda: len(server.connections) == 1)  # accepted, waiting for the hello
         started = time.monotonic()
         sim.stop()
         assert time.monotonic() - started < 1.0
+        # The handshake waiting for it ends with the stop, not after its own time limit.
+        wait_for(lambda: len(lines) == 2, timeout=1.0)
+        assert "TLS handshake" in lines[1]
     finally:
         silent.close()
 
