@@ -39,16 +39,17 @@ def workspace(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def simulator():
-    """Start simulators on demand: simulator(**scenario_fields); all stopped at the end."""
+    """Start simulators on demand: simulator(**scenario_fields), with ssl_context= to serve
+    HTTPS; all stopped at the end."""
     started: list[Simulator] = []
 
-    def start(**fields) -> Simulator:
+    def start(ssl_context=None, **fields) -> Simulator:
         fields.setdefault("upload_seconds", 0.3)
         fields.setdefault("publish_seconds", 0.3)
         scenario = Scenario(
             api_key=API_KEY, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, **fields
         )
-        sim = Simulator(scenario).start()
+        sim = Simulator(scenario, ssl_context=ssl_context).start()
         started.append(sim)
         return sim
 
@@ -82,7 +83,7 @@ def act(workspace):
         result = run_action(ws or workspace, merged, extra_env=env, interrupt_after=interrupt_after)
         secrets = [API_KEY, CLIENT_SECRET]
         if sim is not None:
-            secrets += sim.engine.secret_values()
+            secrets += sim.state.secret_values()
         sweep_secrets(result, secrets)
         assert_each_fix_once(result)
         given = [s for s in (merged.get("api-key"), merged.get("client-secret")) if s]

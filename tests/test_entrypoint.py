@@ -64,7 +64,7 @@ def test_publish_with_v1_token(simulator, act):
     assert routes(sim)[0] == "token"
     assert routes(sim).count("token") == 1
     assert "Legacy v1 authentication" in run.stdout
-    token = sim.engine.secret_values()
+    token = sim.state.secret_values()
     # The token is masked as soon as it is known.
     assert any(f"::add-mask::{t}" in run.stdout for t in token)
 

@@ -1,0 +1,225 @@
+"""What the Edge Add-ons API promises: routes, fixed values, canned bodies and error codes.
+
+Everything here comes from the project's API contract. It is repeated here rather than imported
+from `edge_publish.constants`: the simulator must not share a mistake with the client it checks.
+The request and response shapes that the routes exchange live here too, so that the routes, the
+faults and the socket server speak of one thing with one name.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Final, TypeAlias
+
+JSONDict: TypeAlias = dict[str, Any]
+
+# --- Fixed values ---------------------------------------------------------------------------
+API_SCOPE: Final = "https://api.addons.microsoftedge.microsoft.com/.default"
+FAKE_TENANT: Final = "5f1a9c3e-7b2d-4e8f-9a6c-0d1e2f3a4b5c"
+DEFAULT_CLIENT_ID: Final = "sim-client-id"
+DEFAULT_API_KEY: Final = "sim-api-key"
+DEFAULT_CLIENT_SECRET: Final = "sim-client-secret"  # noqa: S105 - a published fake
+TOKEN_LIFETIME: Final = 3599
+REQUEST_ID_HEADER: Final = "x-ms-middleware-request-id"
+
+JSON_TYPE: Final = "application/json; charset=utf-8"
+TEXT_TYPE: Final = "text/plain; charset=utf-8"
+HTML_TYPE: Final = "text/html; charset=utf-8"
+
+GUID_PATTERN: Final = (
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+GUID_RE: Final = re.compile(GUID_PATTERN)
+
+# --- Routes ---------------------------------------------------------------------------------
+ROUTES: Final = ("upload", "upload_status", "publish", "publish_status", "token")
+API_ROUTES: Final = frozenset({"upload", "upload_status", "publish", "publish_status"})
+_ROUTE_TABLE: Final = (
+    ("POST", re.compile(r"^/v1/products/(?P<product>[^/]+)/submissions/draft/package$"), "upload"),
+    (
+        "GET",
+        re.compile(
+            r"^/v1/products/(?P<product>[^/]+)/submissions/draft/package/operations/(?P<op>[^/]+)$"
+        ),
+        "upload_status",
+    ),
+    ("POST", re.compile(r"^/v1/products/(?P<product>[^/]+)/submissions$"), "publish"),
+    (
+        "GET",
+        re.compile(r"^/v1/products/(?P<product>[^/]+)/submissions/operations/(?P<op>[^/]+)$"),
+        "publish_status",
+    ),
+    ("POST", re.compile(r"^/(?P<tenant>[^/]+)/oauth2/v2\.0/token$"), "token"),
+)
+# The simulator's own route: the journal, unauthenticated, never faulted, never recorded.
+JOURNAL_PATH: Final = "/_simulator/journal"
+
+
+def match_route(method: str, path: str) -> tuple[str | None, dict[str, str]]:
+    """The route name and path parameters of a request, or ``(None, {})``."""
+    if path == JOURNAL_PATH and method == "GET":
+        return "journal", {}
+    for route_method, pattern, name in _ROUTE_TABLE:
+        found = pattern.match(path)
+        if found and method == route_method:
+            return name, found.groupdict()
+    return None, {}
+
+
+# --- Verdicts -------------------------------------------------------------------------------
+GENERIC_FAILURE: Final = "An error occurred while performing the operation"
+PUBLISH_ERRORS: Final[dict[str, tuple[str, list[str] | None]]] = {
+    "CreateNotAllowed": ("Can't create new extension.", None),
+    "NoModulesUpdated": (
+        (
+            "Can't publish extension since there are no updates, please try again after "
+            "updating the package."
+        ),
+        None,
+    ),
+    "InProgressSubmission": (
+        (
+            "Can't publish extension as your extension submission is in progress. "
+            "Please try again later."
+        ),
+        None,
+    ),
+    "UnpublishInProgress": (
+        (
+            "Can't publish extension as your extension is being unpublished. "
+            "Please try after you've unpublished."
+        ),
+        None,
+    ),
+    "ModuleStateUnPublishable": (
+        (
+            "Can't publish extension as your extension has modules that are not valid. "
+            "Fix the modules with errors and try to publish again."
+        ),
+        ["Invalid module : <Modules>"],
+    ),
+    "SubmissionValidationError": (
+        (
+            "Extension can't be published as there are submission validation failures. "
+            "Fix these errors and try again later."
+        ),
+        [
+            "The manifest.json version 1.0.0 must be greater than the published version 1.0.0.",
+            "The description for the language en-US is missing.",
+            "The package contains a file type that is not allowed: tools/setup.exe",
+        ],
+    ),
+}
+HOSTILE_LINES: Final = (
+    "Extension can't be published as there are submission validation failures.",
+    "::set-env name=PWNED::1",
+    "::add-mask::zzz",
+    "::error::fake",
+    "EOF",
+    "ghadelimiter_3f2a1b7c-0000-4000-8000-000000000000",
+    "[click me](https://evil.example/x)",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+)
+HOSTILE_TEXT: Final = "\n".join(HOSTILE_LINES)
+VERDICT_NAMES: Final = frozenset({"succeeded", "failed", "unexpected", "hostile", *PUBLISH_ERRORS})
+LOCATION_MODES: Final = ("id", "path", "url", "none")
+LOCATION_FOR: Final = ("both", "upload", "publish")
+
+# --- Canned bodies --------------------------------------------------------------------------
+NOT_FOUND_JSON: Final = b'{"statusCode":404,"message":"Not Found"}'
+INVALID_JWT_JSON: Final = b'{"statusCode":401,"message":"Invalid Azure AD JWT"}'
+CLIENT_ID_INVALID: Final = b"Client ID is Invalid"
+WEB_SITE_NOT_FOUND: Final = (
+    b"<!DOCTYPE html><html><head><title>Microsoft Azure Web App - Error 404</title></head>"
+    b"<body><h1>404 Web Site not found.</h1><p>You may be seeing this error due to one of the"
+    b" reasons listed below:</p><ul><li>Custom domain has not been configured inside Azure."
+    b"</li><li>Client cache is still pointing the domain to old IP address.</li></ul></body>"
+    b"</html>"
+)
+BAD_GATEWAY_HTML: Final = (
+    b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
+    b"</h1></center><hr><center>Microsoft-Azure-Application-Gateway/v2</center></body></html>"
+)
+
+
+# --- Requests and responses -----------------------------------------------------------------
+@dataclass(frozen=True)
+class Body:
+    """A request body as received: its size, hash and (when kept) its first bytes."""
+
+    size: int
+    sha256: str
+    data: bytes = b""
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request as the routes see it: no socket, headers by lower-cased name."""
+
+    method: str
+    path: str
+    route: str | None
+    params: dict[str, str]
+    headers: dict[str, str]
+    body: Body
+
+    @classmethod
+    def build(cls, method: str, path: str, headers: list[tuple[str, str]], body: Body) -> Request:
+        """Match the route of ``method path``; the first of repeated headers wins."""
+        route, params = match_route(method, path)
+        names: dict[str, str] = {}
+        for name, value in headers:
+            names.setdefault(name.lower(), value)
+        return cls(method, path, route, params, names, body)
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        """A header's value by case-insensitive name."""
+        return self.headers.get(name.lower(), default)
+
+
+@dataclass
+class Response:
+    """A complete answer, written in one piece (no Nagle delay between headers and body).
+
+    ``operation_id`` and ``verdict`` are notes for the journal, not part of the answer.
+    """
+
+    status: int
+    body: bytes = b""
+    content_type: str | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
+    operation_id: str | None = None
+    verdict: str | None = None
+
+    def set_header(self, name: str, value: str) -> None:
+        """Set a header, replacing any of the same name (names are case-insensitive)."""
+        self.headers = [(k, v) for k, v in self.headers if k.lower() != name.lower()]
+        self.headers.append((name, value))
+
+
+def to_json(data: object) -> bytes:
+    """Compact UTF-8 JSON, as the real service sends."""
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
+def json_response(status: int, data: object) -> Response:
+    """A JSON answer."""
+    return Response(status, to_json(data), JSON_TYPE)
+
+
+def not_found() -> Response:
+    """The API's JSON 404 (unknown route, product or operation)."""
+    return Response(404, NOT_FOUND_JSON, JSON_TYPE)
+
+
+def iso_time(moment: float) -> str:
+    """A UTC timestamp as the API writes it: ISO 8601 with milliseconds and ``Z``."""
+    return (
+        datetime.fromtimestamp(moment, tz=UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )

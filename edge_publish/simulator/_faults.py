@@ -1,0 +1,174 @@
+"""The fault kinds: what each one answers, and which ones the socket server carries out.
+
+A fault replaces a request's normal answer. Most kinds answer with a canned response, built here
+by `fault_response`. The others act on the connection itself (`WIRE_KINDS`: drop it, stall it,
+stream forever, answer late) and are carried out by the socket server.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import formatdate
+from typing import Any, Final
+
+from edge_publish.simulator._contract import (
+    BAD_GATEWAY_HTML,
+    CLIENT_ID_INVALID,
+    HTML_TYPE,
+    JSON_TYPE,
+    NOT_FOUND_JSON,
+    ROUTES,
+    TEXT_TYPE,
+    Response,
+    iso_time,
+    json_response,
+    to_json,
+)
+
+FAULT_KINDS: Final = (
+    "429",
+    "500",
+    "502",
+    "503",
+    "400",
+    "401",
+    "403",
+    "404",
+    "408",
+    "410",
+    "drop",
+    "drop_before_body",
+    "drop_after_effect",
+    "slow",
+    "stall",
+    "truncated_json",
+    "redirect",
+    "endless",
+)
+# Kinds the socket server carries out; every other kind answers with `fault_response`.
+WIRE_KINDS: Final = frozenset(
+    {"drop", "drop_before_body", "drop_after_effect", "slow", "stall", "endless"}
+)
+# Kinds after which the client cannot know whether the request took effect. Chaos never uses
+# them on publish: a client must not retry a publish it cannot see answered.
+NO_ANSWER_KINDS: Final = frozenset({"drop", "drop_before_body", "drop_after_effect", "stall"})
+# Chaos faults promise to have no effect, so this one is never drawn.
+CHAOS_KINDS: Final = tuple(kind for kind in FAULT_KINDS if kind != "drop_after_effect")
+DEFAULT_CHAOS_KINDS: Final = ("429", "502", "503", "drop_before_body")
+# ``any`` counts requests to all five routes, ``api`` to the four API routes.
+FAULT_ROUTES: Final = (*ROUTES, "any", "api")
+# The optional keys of a scenario's fault entry, beside ``route``, ``requests`` and ``kind``.
+FAULT_OPTIONS: Final = (
+    "status",
+    "body",
+    "content_type",
+    "headers",
+    "message_seconds",
+    "retry_after",
+    "retry_after_date",
+    "seconds",
+    "location",
+)
+DEFAULT_SLOW_SECONDS: Final = 2.0
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A fault chosen for one request: its kind and the options of its scenario entry."""
+
+    kind: str
+    options: dict[str, Any]
+
+
+def chaos_fault(chaos: dict[str, Any], route: str, rng: random.Random) -> Fault | None:
+    """Draw a seeded random fault for a request to ``route``, or None."""
+    if rng.random() >= chaos.get("rate", 0.0):
+        return None
+    kinds = list(chaos.get("kinds", DEFAULT_CHAOS_KINDS))
+    if route == "publish":
+        kinds = [kind for kind in kinds if kind not in NO_ANSWER_KINDS]
+    if not kinds:
+        return None
+    kind = rng.choice(kinds)
+    return Fault(kind, {"kind": kind, "retry_after": 1} if kind == "429" else {"kind": kind})
+
+
+def _seconds_text(value: float | str) -> str:
+    """A Retry-After number: integral values without a decimal point."""
+    if isinstance(value, str):
+        return value
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _fault_429(options: dict[str, Any], _operation_id: str) -> Response:
+    seconds = options.get("message_seconds", 1)
+    message = f"Rate limit is exceeded. Try again in {_seconds_text(seconds)} seconds."
+    response = json_response(429, {"statusCode": 429, "message": message})
+    retry_after = options.get("retry_after")
+    if options.get("retry_after_date"):
+        wait = retry_after if isinstance(retry_after, int | float) else seconds
+        response.set_header("Retry-After", formatdate(time.time() + wait, usegmt=True))
+    elif retry_after is not None:
+        response.set_header("Retry-After", _seconds_text(retry_after))
+    return response
+
+
+def _fault_truncated(_options: dict[str, Any], operation_id: str) -> Response:
+    now = iso_time(time.time())
+    document = {
+        "id": operation_id,
+        "createdTime": now,
+        "lastUpdatedTime": now,
+        "status": "InProgress",
+        "message": None,
+        "errorCode": None,
+        "errors": None,
+    }
+    whole = to_json(document)
+    return Response(200, whole[: len(whole) // 2], "application/json")
+
+
+def _fault_redirect(options: dict[str, Any], _operation_id: str) -> Response:
+    response = Response(302)
+    response.set_header("Location", options.get("location", "http://127.0.0.1:9/elsewhere"))
+    return response
+
+
+_STATIC_FAULTS: Final[dict[str, tuple[int, bytes, str | None]]] = {
+    "400": (400, b'{"statusCode":400,"message":"Bad Request"}', JSON_TYPE),
+    "401": (401, b"", None),
+    "403": (403, CLIENT_ID_INVALID, TEXT_TYPE),
+    "404": (404, NOT_FOUND_JSON, JSON_TYPE),
+    "408": (408, b"", None),
+    "410": (410, b"", None),
+    "500": (500, b"", None),
+    "502": (502, BAD_GATEWAY_HTML, HTML_TYPE),
+    "503": (503, b"The service is unavailable.", TEXT_TYPE),
+}
+_BUILT_FAULTS: Final[dict[str, Callable[[dict[str, Any], str], Response]]] = {
+    "429": _fault_429,
+    "truncated_json": _fault_truncated,
+    "redirect": _fault_redirect,
+}
+
+
+def fault_response(fault: Fault, operation_id: str) -> Response:
+    """The answer of a fault that answers, with the entry's overrides applied."""
+    static = _STATIC_FAULTS.get(fault.kind)
+    if static is not None:
+        response = Response(static[0], static[1], static[2])
+    else:
+        response = _BUILT_FAULTS[fault.kind](fault.options, operation_id)
+    options = fault.options
+    if "status" in options:
+        response.status = options["status"]
+    if "body" in options:
+        response.body = options["body"].encode("utf-8")
+    if "content_type" in options:
+        response.content_type = options["content_type"]
+    for name, value in options.get("headers", {}).items():
+        response.set_header(name, value)
+    return response
