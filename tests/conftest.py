@@ -3,6 +3,7 @@ with a valid extension zip, and a runner stand-in that runs entrypoint.py agains
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -68,7 +69,7 @@ def act(workspace):
         auth: str = "api-key",
         ws: Path | None = None,
         env: dict[str, str] | None = None,
-        interrupt_after: float | None = None,
+        interrupt_when: Callable[[], bool] | None = None,
         **inputs: str,
     ) -> ActionRun:
         base = {"product-id": GUID, "zip-path": "dist/extension.zip", "client-id": CLIENT_ID}
@@ -80,7 +81,7 @@ def act(workspace):
         if sim is not None:
             base["api-url"] = sim.url
         merged = {**base, **{k.replace("_", "-"): v for k, v in inputs.items()}}
-        result = run_action(ws or workspace, merged, extra_env=env, interrupt_after=interrupt_after)
+        result = run_action(ws or workspace, merged, extra_env=env, interrupt_when=interrupt_when)
         secrets = [API_KEY, CLIENT_SECRET]
         if sim is not None:
             secrets += sim.state.secret_values()

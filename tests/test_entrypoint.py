@@ -280,7 +280,7 @@ def test_package_checks_off_says_so(simulator, act, workspace):
 
 def test_cancelled_job_still_writes_outputs_and_summary(simulator, act):
     sim = simulator(upload_seconds=float("inf"))
-    run = act(sim, interrupt_after=3)
+    run = act(sim, interrupt_when=lambda: bool(sim.requests("upload_status")))
     assert run.returncode == 143
     out = run.outputs
     assert out["result"] == "failed"
@@ -294,7 +294,7 @@ def test_cancelled_job_still_writes_outputs_and_summary(simulator, act):
 
 def test_cancelled_while_publishing_warns_about_the_submission(simulator, act):
     sim = simulator(publish_seconds=float("inf"))
-    run = act(sim, interrupt_after=3.5)
+    run = act(sim, interrupt_when=lambda: bool(sim.requests("publish_status")))
     assert run.returncode == 143
     assert run.outputs["publish-status"] == "InProgress"
     assert "may have reached the store" in run.outputs["error-message"]

@@ -8,7 +8,8 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,12 +107,13 @@ def run_action(
     *,
     extra_env: dict[str, str] | None = None,
     timeout: float = 90,
-    interrupt_after: float | None = None,
+    interrupt_when: Callable[[], bool] | None = None,
 ) -> ActionRun:
     """Run entrypoint.py in a subprocess exactly as the runner runs the container action.
 
-    With *interrupt_after*, the process gets SIGTERM after that many seconds, as a cancelled
-    job's container does.
+    With *interrupt_when*, the process gets SIGTERM, as a cancelled job's container does, as
+    soon as that condition holds (checked every 50 ms; for example "the simulator has seen a
+    status poll").
     """
     files = workspace.parent / f"{workspace.name}-file-commands"
     files.mkdir(exist_ok=True)
@@ -151,10 +153,11 @@ def run_action(
         stderr=subprocess.PIPE,
         text=True,
     ) as proc:
-        if interrupt_after is not None:
-            try:
-                proc.wait(interrupt_after)
-            except subprocess.TimeoutExpired:
+        if interrupt_when is not None:
+            give_up = time.monotonic() + timeout
+            while proc.poll() is None and not interrupt_when() and time.monotonic() < give_up:
+                time.sleep(0.05)
+            if proc.poll() is None:
                 proc.send_signal(signal.SIGTERM)
         stdout, stderr = proc.communicate(timeout=timeout)
     output_text = output_file.read_text()
