@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from edge_publish.advice import ADVICE
+from edge_publish.simulator import Scenario
 from tests.support.actions_runner import error_annotations
 
 LISTED = {
@@ -41,6 +42,15 @@ def test_a_failure_with_listed_errors_says_fix_them_and_is_not_resent(simulator,
     assert "The icon icons/128.png is missing." in run.summary
     assert ADVICE["ValidationFailed"] in run.summary
     assert ADVICE["OperationFailed"] not in run.summary
+
+
+def test_the_named_scenario_for_listed_errors(simulator, act):
+    named = Scenario.load("upload-validation-errors")
+    sim = simulator(upload_verdict=named.upload_verdict, failed_after=0.3)
+    run = act(sim)
+    assert run.returncode == 1, run.log
+    assert run.outputs["error-code"] == "ValidationFailed"
+    assert "icons/128.png" in run.summary
 
 
 def test_the_generic_failure_keeps_the_re_run_advice_and_is_resent(simulator, act):
