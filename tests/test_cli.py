@@ -43,6 +43,7 @@ def test_help_lists_every_setting_with_flag_env_and_default(capsys):
     assert "default 600" in text
     assert "default https://api.addons.microsoftedge.microsoft.com" in text
     assert "check PATH.zip" in text
+    assert "check-credentials" in text
     assert "simulate" in text
 
 
