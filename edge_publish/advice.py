@@ -113,6 +113,10 @@ SITUATIONS: Final[dict[str, str]] = {
     "credential-not-sendable": (
         "Copy client-id and api-key again from Partner Center, without spaces or line breaks."
     ),
+    "probe-answered-by-another": (
+        "Check api-url, and the proxy in front of it: the answer did not come from the Edge "
+        "Add-ons API."
+    ),
     "tls-hostname": (
         "Check api-url: the certificate is valid, but for another host (a proxy that does not "
         "inspect TLS for this host, or a typo)."

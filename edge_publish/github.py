@@ -130,7 +130,8 @@ def write_outputs(outputs: Mapping[str, str]) -> None:
         with Path(path).open("a", encoding="utf-8") as fh:
             fh.write(text)
         return
-    for name, value in outputs.items():
+    for name, raw in outputs.items():
+        value = redact(raw)
         _emit(f"{name}={value!r}" if "\n" in value else f"{name}={value}")
 
 

@@ -18,8 +18,9 @@ import datetime as dt
 import ipaddress
 import os
 import re
+from collections.abc import Iterator, Mapping
 from typing import Any, Final, Literal
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from pydantic import (
     Field,
@@ -43,6 +44,8 @@ from edge_publish.package import CheckMode
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SECRET_FIELDS: Final = frozenset({"api_key", "client_secret"})
+# The proxy variables, as httpx (and curl, pip) read them; a password in one is a secret too.
+PROXY_VARIABLES: Final = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
 BOOLEAN_FIELDS: Final = frozenset({"upload_only", "dry_run", "check_credentials"})
 MAX_COUNT: Final = 100  # retries and retry-failed-operations: more is a typo, not a policy
 _ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -84,6 +87,9 @@ def is_loopback(host: str) -> bool:
 
 def _check_url(value: str, what: str) -> str:
     parts = urlsplit(value)
+    if parts.username or parts.password:
+        # Checked first, and the value is never echoed: it holds a credential.
+        raise ValueError("must not embed credentials; pass them as inputs instead")
     if parts.scheme not in {"https", "http"} or not parts.hostname:
         raise ValueError(f"must be an https:// URL, got {value!r}")
     if parts.scheme == "http" and not is_loopback(parts.hostname):
@@ -91,8 +97,6 @@ def _check_url(value: str, what: str) -> str:
             f"must use https:// ({what} would travel in clear text), got {value!r}; plain "
             "http:// is allowed only for loopback hosts such as the simulator"
         )
-    if parts.username or parts.password:
-        raise ValueError("must not embed credentials; pass them as inputs instead")
     return value.rstrip("/")
 
 
@@ -362,7 +366,20 @@ def raw_secrets(flags: dict[str, Any]) -> list[str]:
             os.environ.get(f"EDGE_{name.upper()}"),
         )
     ]
-    return [str(value).strip() for value in given if value and str(value).strip()]
+    secrets = [str(value).strip() for value in given if value and str(value).strip()]
+    return secrets + list(proxy_passwords(os.environ))
+
+
+def proxy_passwords(environ: Mapping[str, str]) -> Iterator[str]:
+    """The passwords in the proxy variables (as written, and percent-decoded)."""
+    for name in PROXY_VARIABLES:
+        for value in (environ.get(name), environ.get(name.lower())):
+            if not value:
+                continue
+            password = urlsplit(value if "://" in value else f"http://{value}").password
+            if password:
+                yield password
+                yield unquote(password)
 
 
 def load_settings(**flags: Any) -> Settings:  # noqa: ANN401 (flag values of any field type)

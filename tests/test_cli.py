@@ -164,3 +164,14 @@ def test_a_broken_summary_still_leaves_the_outputs(env, capsys, monkeypatch):
     assert code == 3
     assert parse_output_file(out.read_text())["result"] == "validated"
     assert "Could not write the step outputs or summary: render bug" in capsys.readouterr().out
+
+
+def test_check_output_cannot_start_a_workflow_command(env, capsys, tmp_path, monkeypatch):
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    hostile = {**MANIFEST, "icons": {"16": "a\n::warning::INJECTED\n::add-mask::zzz"}}
+    make_zip(tmp_path / "hostile.zip", hostile)
+    cli.main(["check", "hostile.zip"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines
+    assert not [line for line in lines if line.lstrip().startswith("::")]
+    assert any("INJECTED" in line for line in lines)  # shown, on the finding's own line

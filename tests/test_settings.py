@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from edge_publish.errors import InvalidInput
@@ -211,3 +213,37 @@ def test_notes_must_be_utf8(monkeypatch):
     runner_env(monkeypatch, product_id=GUID, zip_path="x", client_id="c", api_key="k-123")
     with pytest.raises(InvalidInput, match="`notes-for-certification` is not valid UTF-8"):
         load_settings(notes_for_certification="bad \udcff byte")
+
+
+def test_proxy_passwords_are_secrets_and_user_names_are_not(monkeypatch):
+    from edge_publish.settings import proxy_passwords, raw_secrets
+
+    env = {
+        "HTTPS_PROXY": "http://alice:s3cr%40t-pw@proxy.internal:3128",
+        "http_proxy": "proxy.internal:3128",
+        "ALL_PROXY": "socks5://bob:pw-two-9@proxy.internal:1080",
+    }
+    assert list(proxy_passwords(env)) == ["s3cr%40t-pw", "s3cr@t-pw", "pw-two-9", "pw-two-9"]
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("HTTPS_PROXY", env["HTTPS_PROXY"])
+    assert "s3cr@t-pw" in raw_secrets({})
+    assert "alice" not in raw_secrets({})
+
+
+def test_a_url_with_credentials_is_refused_without_echoing_them():
+    for url in (
+        "https://user:hunter2pass@api.example.com",
+        "ftp://user:hunter2pass@x",
+        "http://u:hunter2pass@example.com",
+    ):
+        with pytest.raises(InvalidInput) as info:
+            load_settings(
+                product_id=GUID, zip_path="x.zip", client_id="c", api_key="k-1234", api_url=url
+            )
+        assert "hunter2pass" not in info.value.message
+        assert (
+            info.value.message
+            == "`api-url` must not embed credentials; pass them as inputs instead"
+        )

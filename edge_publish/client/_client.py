@@ -101,7 +101,7 @@ class EdgeClient:
         self.retries = retries
         self.on_secret = on_secret
         self._log = get_logger()
-        self._http = http_client(on_secret, transport)
+        self._http = http_client(transport)
 
     def close(self) -> None:
         """Close the connection pool."""
@@ -202,7 +202,7 @@ class EdgeClient:
             "GET",
             self._product_url(f"/draft/package/operations/{PROBE_OPERATION_ID}"),
             deadline=deadline,
-            parse=lambda _response, _body: None,
+            parse=_probe_answer,
             accept=frozenset({HTTPStatus.NOT_FOUND}),
         )
 
@@ -338,6 +338,17 @@ class EdgeClient:
             f"{method} {_path(url)} answered {response.status_code}",
             request_id=request_id(response.headers) or "-",
             **({"body": ServerText(excerpt)} if excerpt else {}),
+        )
+
+
+def _probe_answer(response: httpx.Response, _body: bytes) -> None:
+    """The probe's answer must be the API's 404: a 2xx means something else answered."""
+    if response.status_code != HTTPStatus.NOT_FOUND:
+        raise ProtocolError(
+            f"The credentials probe was answered with HTTP {response.status_code}, where the "
+            "API answers 404 for an operation that cannot exist.",
+            situation="probe-answered-by-another",
+            request_id=request_id(response.headers),
         )
 
 

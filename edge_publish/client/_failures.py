@@ -97,8 +97,7 @@ def translate(
         )
     if isinstance(exc, httpx.TransportError):
         return NetworkError(
-            f"The {kind.value} to {_host(url)} failed after "
-            f"{retrier.failures + retrier.throttled} attempt(s): "
+            f"The {kind.value} to {_host(url)} failed after {retrier.attempts} attempt(s): "
             f"{type(exc).__name__}: {ServerText((str(exc) or type(exc).__name__)[:200])}."
         )
     raise exc
@@ -151,10 +150,9 @@ def _http_error(
             situation="upload-bad-request",
             request_id=rid,
         )
-    tried = retrier.failures + retrier.throttled + 1
     return ApiError(
         f"The {kind.value} failed with HTTP {status}{shown}"
-        + (f" after {tried} attempts." if tried > 1 else "."),
+        + (f" after {retrier.attempts} attempts." if retrier.attempts > 1 else "."),
         status_code=status,
         request_id=rid,
     )

@@ -165,6 +165,7 @@ class Retrier:
     """The stamina backoff hook for one request: decides whether and how long to wait.
 
     Returns ``False`` (give up, the exception propagates) or the seconds to wait.
+    ``attempts`` counts the failed attempts it judged, the last one included;
     ``gave_up_for_budget`` tells the caller the budget ran out, rather than the retries.
     """
 
@@ -180,6 +181,7 @@ class Retrier:
         self.deadline = deadline
         self.retries = retries
         self.clock = clock
+        self.attempts = 0
         self.failures = 0
         self.throttled = 0
         self.gave_up_for_budget = False
@@ -187,6 +189,7 @@ class Retrier:
 
     def __call__(self, exc: Exception) -> bool | float:
         """Judge *exc*: ``False`` to give up, or the wait in seconds before the next attempt."""
+        self.attempts += 1
         reason = transient_reason(self.kind, exc)
         if reason is None:
             return False
@@ -216,6 +219,6 @@ class Retrier:
         self._log.warning(
             f"retrying {self.kind.value} in {wait:.1f} s",
             reason=why,
-            attempt=self.failures + self.throttled + 1,
+            attempt=self.attempts + 1,
         )
         return wait

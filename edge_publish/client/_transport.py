@@ -11,10 +11,8 @@ from __future__ import annotations
 import os
 import ssl
 import sys
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
-from urllib.parse import unquote, urlsplit
 
 import httpx
 import truststore
@@ -27,8 +25,6 @@ USER_AGENT: Final = (
     f"edge-publish/{__version__} (+https://github.com/edge-publish/edge-publish) "
     f"httpx/{httpx.__version__}"
 )
-PROXY_VARIABLES: Final = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
-CA_VARIABLES: Final = ("SSL_CERT_FILE", "SSL_CERT_DIR")
 # OpenSSL's X509_V_ERR_HOSTNAME_MISMATCH and X509_V_ERR_IP_ADDRESS_MISMATCH: the certificate
 # is valid, but for another host.
 _NAME_MISMATCH: Final = frozenset({62, 64})
@@ -68,25 +64,12 @@ def _unreadable(variable: str, value: str) -> InvalidInput:
     )
 
 
-def proxy_secrets(environ: dict[str, str] | os._Environ[str] = os.environ) -> Iterator[str]:
-    """The credentials embedded in the proxy variables, to be masked before any request."""
-    for name in PROXY_VARIABLES:
-        for value in (environ.get(name), environ.get(name.lower())):
-            if not value:
-                continue
-            parts = urlsplit(value if "://" in value else f"http://{value}")
-            for secret in (parts.username, parts.password):
-                if secret:
-                    yield secret
-                    yield unquote(secret)
+def http_client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    """The HTTP client every request goes through: no redirects, our trust, env proxies.
 
-
-def http_client(
-    on_secret: Callable[[str], None], transport: httpx.BaseTransport | None = None
-) -> httpx.Client:
-    """The HTTP client every request goes through: no redirects, our trust, env proxies."""
-    for secret in proxy_secrets():
-        on_secret(secret)
+    The proxy variables' passwords are masked with the other secrets, before anything is
+    printed (`edge_publish.settings.raw_secrets`).
+    """
     return httpx.Client(
         headers={"User-Agent": USER_AGENT},
         timeout=httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT),

@@ -19,15 +19,23 @@ def run(path: str, mode: CheckMode) -> int:
     from edge_publish.package import check_package, find_package
 
     configure()
-    out = sys.stdout
     try:
         package = check_package(find_package(path, Path.cwd()), mode, zip_path=path)
     except EdgePublishError as exc:
-        out.write(f"error: {exc.message}\n")
-        for detail in exc.details[1:]:
-            out.write(f"error: {detail}\n")
+        for line in (exc.message, *exc.details[1:]):
+            _say("error", line)
         return EXIT_INVALID
     for finding in package.findings:
-        out.write(f"{finding.severity}: {finding.message}\n")
-    out.write(f"ok: {package.name} {package.version}, {package.size:,} bytes\n")
+        _say(finding.severity, finding.message)
+    _say("ok", f"{package.name} {package.version}, {package.size:,} bytes")
     return EXIT_OK
+
+
+def _say(label: str, text: str) -> None:
+    """Print one finding on one line.
+
+    The package's own text (a path, a name) may hold line breaks, and a line it started could
+    be read by the runner as a workflow command.
+    """
+    one_line = text.replace("\r", "\\r").replace("\n", "\\n")
+    sys.stdout.write(f"{label}: {one_line}\n")

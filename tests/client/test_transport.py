@@ -16,7 +16,7 @@ import trustme
 from edge_publish.advice import advice_for
 from edge_publish.client import Auth, EdgeClient
 from edge_publish.client._retry import RequestKind, transient_reason
-from edge_publish.client._transport import certificate_failure, proxy_secrets, trust
+from edge_publish.client._transport import certificate_failure, trust
 from edge_publish.errors import InvalidInput, TlsError
 
 GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
@@ -135,11 +135,3 @@ def test_an_unreadable_ca_setting_is_an_input_error(tmp_path, monkeypatch, varia
         trust()
     assert variable in info.value.message
     assert str(missing) in info.value.message
-
-
-def test_proxy_credentials_are_found_for_masking():
-    env = {
-        "HTTPS_PROXY": "http://alice:s3cr%40t-pw@proxy.internal:3128",
-        "http_proxy": "proxy.internal:3128",
-    }
-    assert set(proxy_secrets(env)) == {"alice", "s3cr%40t-pw", "s3cr@t-pw"}
