@@ -150,6 +150,12 @@ class TlsError(EdgePublishError):
     default_code = "TlsError"
 
 
+class InternalError(EdgePublishError):
+    """A bug in edge-publish: an exception nobody foresaw, reported by the boundary."""
+
+    default_code = "Unexpected"
+
+
 class Cancelled(EdgePublishError):
     """The run was interrupted (the job was cancelled, or timed out on the runner).
 

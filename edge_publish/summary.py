@@ -21,12 +21,19 @@ if TYPE_CHECKING:
 MAX_ERRORS: Final = 50
 MAX_TEXT: Final = 4000
 
+# By (mode, result): what the run set out to do, and how it ended.
 _HEADLINE: Final = {
-    "published": "✅ Published to Microsoft Edge Add-ons",
-    "uploaded": "✅ Uploaded to the draft (upload-only): not published",
-    "validated": "✅ Dry run: the package and inputs are valid; nothing was sent",
-    "authorized": "✅ Microsoft Edge Add-ons accepted the credentials; nothing was sent",
-    "failed": "❌ Publishing to Microsoft Edge Add-ons failed",
+    ("publish", "published"): "✅ Published to Microsoft Edge Add-ons",
+    ("publish", "uploaded"): "⚠️ Uploaded to the draft: the publish ended with a tolerated error",
+    ("upload-only", "uploaded"): "✅ Uploaded to the draft (upload-only): not published",
+    ("dry-run", "validated"): "✅ Dry run: the package and inputs are valid; nothing was sent",
+    ("check-credentials", "authorized"): (
+        "✅ Microsoft Edge Add-ons accepted the credentials; nothing was sent"
+    ),
+    ("publish", "failed"): "❌ Publishing to Microsoft Edge Add-ons failed",
+    ("upload-only", "failed"): "❌ Uploading to Microsoft Edge Add-ons failed",
+    ("dry-run", "failed"): "❌ Dry run: the inputs or the package are invalid",
+    ("check-credentials", "failed"): "❌ The credentials check failed",
 }
 
 
@@ -62,7 +69,7 @@ def _operation(record: OperationRecord | None) -> str:
 
 def render(outcome: Outcome) -> str:
     """The whole summary."""
-    lines = [f"## {_HEADLINE[outcome.result]}", ""]
+    lines = [f"## {_HEADLINE[outcome.mode, outcome.result]}", ""]
     if outcome.tolerated is not None:
         lines += [
             (

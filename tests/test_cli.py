@@ -175,3 +175,12 @@ def test_check_output_cannot_start_a_workflow_command(env, capsys, tmp_path, mon
     assert lines
     assert not [line for line in lines if line.lstrip().startswith("::")]
     assert any("INJECTED" in line for line in lines)  # shown, on the finding's own line
+
+
+def test_the_exit_status_follows_the_error_class_not_a_code_the_store_chose():
+    from edge_publish.commands._boundary import exit_status
+    from edge_publish.errors import InternalError, OperationFailed
+
+    assert exit_status(OperationFailed("The publish failed.", code="Unexpected")) == 1
+    assert exit_status(OperationFailed("The publish failed.", code="InvalidInput")) == 1
+    assert exit_status(InternalError("boom")) == 3

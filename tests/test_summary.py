@@ -109,3 +109,25 @@ def test_code_span_and_block_cannot_be_closed_from_inside():
     fence = block.splitlines()[0].removesuffix("text")
     assert len(fence) == 5
     assert block.endswith("\n" + fence)
+
+
+def test_the_headline_says_what_the_run_set_out_to_do_and_how_it_ended():
+    from edge_publish.outcome import Mode, Result
+    from edge_publish.summary import _HEADLINE
+
+    tolerated = render(
+        Outcome(result="uploaded", tolerated=OperationFailed("x", code="NoModulesUpdated"))
+    )
+    assert tolerated.startswith("## ⚠️ Uploaded to the draft: the publish ended with a tolerated")
+    assert "(upload-only)" not in tolerated
+    assert render(Outcome(mode="upload-only", result="uploaded")).startswith(
+        "## ✅ Uploaded to the draft (upload-only)"
+    )
+    assert render(Outcome(mode="check-credentials", result="failed")).startswith(
+        "## ❌ The credentials check failed"
+    )
+    assert render(Outcome(mode="dry-run", result="failed")).startswith("## ❌ Dry run:")
+    # Every mode has a headline for failing, and for its own way of succeeding.
+    for mode in Mode.__args__:
+        assert (mode, "failed") in _HEADLINE
+    assert {result for _, result in _HEADLINE} == set(Result.__args__)

@@ -12,7 +12,13 @@ from typing import Final
 
 from edge_publish import github
 from edge_publish.advice import advice_for
-from edge_publish.errors import Cancelled, EdgePublishError, InvalidInput, InvalidPackage
+from edge_publish.errors import (
+    Cancelled,
+    EdgePublishError,
+    InternalError,
+    InvalidInput,
+    InvalidPackage,
+)
 from edge_publish.log import ServerText, get_logger, redact, register_secret
 from edge_publish.outcome import Outcome
 from edge_publish.outputs import outputs_of
@@ -50,9 +56,8 @@ def caught(outcome: Outcome, exc: BaseException) -> EdgePublishError:
         return _cancelled(outcome, str(exc) or signal.SIGINT.name)
     # The traceback is formatted here so that it passes through redact() as one string.
     get_logger().error(ServerText(redact("".join(traceback.format_exception(exc)))))
-    return EdgePublishError(
-        f"edge-publish stopped on an unexpected error: {type(exc).__name__}: {exc}",
-        code="Unexpected",
+    return InternalError(
+        f"edge-publish stopped on an unexpected error: {type(exc).__name__}: {exc}"
     )
 
 
@@ -101,4 +106,5 @@ def exit_status(error: EdgePublishError) -> int:
         return EXIT_INVALID
     if isinstance(error, Cancelled):
         return EXIT_SIGNAL_BASE + error.signal_number
-    return EXIT_BUG if error.code == "Unexpected" else EXIT_FAILED
+    # By class, not by code: the store chooses the codes of its own failures.
+    return EXIT_BUG if isinstance(error, InternalError) else EXIT_FAILED
