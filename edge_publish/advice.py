@@ -3,7 +3,7 @@
 An error's message states what happened; the advice says what to do about it. Advice is keyed
 by what happened: first the error's ``situation``, where one error code covers cases that
 need different fixes, then its ``error-code``. The README's troubleshooting table lists the
-advice per code, and a test keeps the two in step.
+advice per code, and a test keeps its codes and this table's in step.
 """
 
 from __future__ import annotations

@@ -37,7 +37,12 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from edge_publish.constants import API_ROOT, DEFAULT_OPERATION_TIMEOUT, DEFAULT_RETRIES
+from edge_publish.constants import (
+    API_ROOT,
+    DEFAULT_OPERATION_TIMEOUT,
+    DEFAULT_RETRIES,
+    KEY_EXPIRY_WARNING_DAYS,
+)
 from edge_publish.errors import InvalidInput
 from edge_publish.outcome import Mode
 from edge_publish.package import CheckMode
@@ -142,7 +147,10 @@ class Settings(BaseSettings):
     )
     api_key_expires: dt.date | None = Field(
         default=None,
-        description="The API key's expiry date (YYYY-MM-DD): warn 14 days before, fail after.",
+        description=(
+            f"The API key's expiry date (YYYY-MM-DD): warn {KEY_EXPIRY_WARNING_DAYS} days "
+            "before, fail after."
+        ),
     )
     operation_timeout: float = Field(
         default=DEFAULT_OPERATION_TIMEOUT,
