@@ -84,6 +84,21 @@ def test_error_messages_state_facts_and_leave_the_fix_to_the_advice():
         assert not [w for w in FIX_WORDS if w in lowered], f"{where} ({code}): {text!r}"
 
 
+def test_the_refusal_templates_state_facts_too():
+    # These messages are formatted from tables, which the scan of literal arguments misses.
+    from edge_publish.client import _failures
+
+    templates = [
+        _failures._V1_LOGIN_REFUSED,
+        _failures._OPERATION_UNKNOWN,
+        *_failures._REFUSALS.values(),
+    ]
+    assert len(templates) >= 6
+    for _code, _situation, template in templates:
+        lowered = template.lower()
+        assert not [w for w in FIX_WORDS if w in lowered], template
+
+
 def test_the_repeated_fix_check_catches_a_paraphrase():
     # The 401 annotation as it was before the fixes moved out of the messages.
     old_message = (

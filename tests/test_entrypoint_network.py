@@ -125,3 +125,22 @@ def test_no_proxy_bypasses_the_proxy(https_simulator, act, ca_file):
         )
     assert run.returncode == 0, run.log
     assert proxy.tunnels == []
+
+
+def test_a_proxy_that_refuses_the_password_never_shows_it(https_simulator, act, ca_file):
+    sim = https_simulator()
+    with ConnectProxy(credentials="builder:the-right-one") as proxy:
+        wrong = proxy.url.replace("the-right-one", PROXY_PASSWORD)
+        run = act(
+            sim,
+            env={"SSL_CERT_FILE": str(ca_file), "HTTPS_PROXY": wrong, "NO_PROXY": ""},
+            retries="0",
+        )
+    assert run.returncode == 1, run.log
+    assert run.outputs["error-code"] == "NetworkError"
+    assert proxy.tunnels == []  # the proxy answered 407
+    assert run.outputs["error-message"].endswith("ProxyError: 407 Proxy Authentication Required.")
+    for text in (run.stdout, run.stderr, run.output_text, run.summary):
+        for line in text.splitlines():
+            if not line.startswith("::add-mask::"):
+                assert PROXY_PASSWORD not in line
