@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Final, Self, TypeVar
-from urllib.parse import urlsplit
 
 import httpx
 import stamina
@@ -27,7 +26,7 @@ from edge_publish.client._answers import (
     parse_token,
     request_id,
 )
-from edge_publish.client._failures import translate
+from edge_publish.client._failures import translate, url_path
 from edge_publish.client._retry import HttpStatusError, RequestKind, Retrier
 from edge_publish.client._transport import http_client
 from edge_publish.constants import (
@@ -318,7 +317,7 @@ class EdgeClient:
                 body += chunk
                 if len(body) > MAX_STATUS_BODY:
                     raise ProtocolError(
-                        f"The answer to {method} {_path(url)} exceeded {MAX_STATUS_BODY // 1024} "
+                        f"The answer to {method} {url_path(url)} exceeded {MAX_STATUS_BODY // 1024} "
                         "KiB and was cut off.",
                         request_id=request_id(response.headers),
                     )
@@ -329,13 +328,13 @@ class EdgeClient:
         if not response.is_success and response.status_code not in accept:
             self._log_failure(method, url, response, bytes(body))
             raise HttpStatusError(response.status_code, response.headers, bytes(body), url)
-        self._log.debug(f"{method} {_path(url)}", status=response.status_code)
+        self._log.debug(f"{method} {url_path(url)}", status=response.status_code)
         return response, bytes(body)
 
     def _log_failure(self, method: str, url: str, response: httpx.Response, body: bytes) -> None:
         excerpt = body[:300].decode("utf-8", "replace").strip()
         self._log.info(
-            f"{method} {_path(url)} answered {response.status_code}",
+            f"{method} {url_path(url)} answered {response.status_code}",
             request_id=request_id(response.headers) or "-",
             **({"body": ServerText(excerpt)} if excerpt else {}),
         )
@@ -365,7 +364,3 @@ def _within(timeout: httpx.Timeout, deadline: float) -> httpx.Timeout:
         write=min(timeout.write or READ_TIMEOUT, left),
         pool=timeout.pool,
     )
-
-
-def _path(url: str) -> str:
-    return urlsplit(url).path or "/"

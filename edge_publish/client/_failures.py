@@ -132,7 +132,9 @@ def _http_error(
     code, situation, template = refusal
     if template:
         return ApiError(
-            template.format(status=status, shown=shown, product_id=product_id, url=_path(exc.url)),
+            template.format(
+                status=status, shown=shown, product_id=product_id, url=url_path(exc.url)
+            ),
             status_code=status,
             code=code,
             situation=situation,
@@ -158,7 +160,8 @@ def _http_error(
     )
 
 
-def _path(url: str) -> str:
+def url_path(url: str) -> str:
+    """The path of *url*: what the log and the messages show of a request's address."""
     return urlsplit(url).path or "/"
 
 
