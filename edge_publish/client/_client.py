@@ -317,8 +317,8 @@ class EdgeClient:
                 body += chunk
                 if len(body) > MAX_STATUS_BODY:
                     raise ProtocolError(
-                        f"The answer to {method} {url_path(url)} exceeded {MAX_STATUS_BODY // 1024} "
-                        "KiB and was cut off.",
+                        f"The answer to {method} {url_path(url)} exceeded "
+                        f"{MAX_STATUS_BODY // 1024} KiB and was cut off.",
                         request_id=request_id(response.headers),
                     )
                 if time.monotonic() > give_up:
