@@ -264,7 +264,7 @@ class Pipeline:
             record.deadline = record.started + self.settings.operation_timeout
             setattr(self.outcome, kind, record)
             send(record)
-            status = self._wait(record, poll, record.deadline)
+            status = self._wait(record, poll)
             if status.status == "Succeeded":
                 return status
             if status.is_generic_failure and attempt < tries:
@@ -282,8 +282,8 @@ class Pipeline:
         self,
         record: OperationRecord,
         poll: Callable[..., OperationStatus],
-        deadline: float,
     ) -> OperationStatus:
+        deadline = record.deadline
         started = self.clock()
         last_note = started
         record.status = "InProgress"

@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 from urllib.parse import urlsplit
+
+import httpx
 
 from edge_publish.client._retry import BadBodyError
 from edge_publish.constants import REQUEST_ID_HEADER
 from edge_publish.errors import ProtocolError
 from edge_publish.log import ServerText
-
-if TYPE_CHECKING:
-    import httpx
 
 # An id is a URL path segment; one made of dots only would walk up the path instead.
 _OPERATION_ID: Final = re.compile(r"^(?!\.+$)[A-Za-z0-9._~-]{1,200}$")
@@ -143,7 +143,7 @@ def parse_token(_response: httpx.Response, body: bytes) -> str:
     return token
 
 
-def request_id(headers: httpx.Headers | dict[str, str]) -> str | None:
+def request_id(headers: httpx.Headers | Mapping[str, str]) -> str | None:
     """The response's ``x-ms-middleware-request-id``, if it looks like one (it is logged)."""
-    value = {k.lower(): v for k, v in headers.items()}.get(REQUEST_ID_HEADER, "").strip()
+    value = httpx.Headers(headers).get(REQUEST_ID_HEADER, "").strip()
     return value if _REQUEST_ID.match(value) else None

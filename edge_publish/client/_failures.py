@@ -109,7 +109,7 @@ def _http_error(
     status, text, rid = exc.status_code, exc.text(), request_id(exc.headers)
     shown = f": {text}" if text else ""
     if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:
-        location = ServerText({k.lower(): v for k, v in exc.headers.items()}.get("location", "?"))
+        location = ServerText(exc.headers.get("location", "?"))
         return ApiError(
             f"The {kind.value} was redirected (HTTP {status}) to {location!r}.",
             status_code=status,

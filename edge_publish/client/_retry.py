@@ -61,7 +61,7 @@ class HttpStatusError(Exception):
     def __init__(self, status_code: int, headers: Mapping[str, str], body: bytes, url: str) -> None:
         super().__init__(f"HTTP {status_code}")
         self.status_code = status_code
-        self.headers = dict(headers)
+        self.headers = httpx.Headers(headers)  # case-insensitive, as HTTP headers are
         self.body = body
         self.url = url
 
@@ -124,7 +124,7 @@ def server_wait(exc: BaseException, now: float | None = None) -> tuple[float, st
     """
     if not isinstance(exc, HttpStatusError):
         return None
-    header = {k.lower(): v for k, v in exc.headers.items()}.get("retry-after", "").strip()
+    header = exc.headers.get("retry-after", "").strip()
     if header:
         seconds = _finite(header)
         if seconds is not None:
