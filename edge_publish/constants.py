@@ -16,6 +16,10 @@ MIB: Final = 1024 * 1024
 API_ROOT: Final = "https://api.addons.microsoftedge.microsoft.com"
 TOKEN_SCOPE: Final = "https://api.addons.microsoftedge.microsoft.com/.default"  # noqa: S105 (a scope, not a secret)
 REQUEST_ID_HEADER: Final = "x-ms-middleware-request-id"
+# An operation id, as the Location header's last path segment may hold it (the store's are
+# GUIDs); one made of dots only would walk up the path instead. The Location parser and the
+# publish-operation-id input accept the same ids, so an earlier run's output is always valid.
+OPERATION_ID_PATTERN: Final = r"^(?!\.+$)[A-Za-z0-9._~-]{1,200}$"
 PARTNER_CENTER_PRODUCT_URL: Final = (
     "https://partner.microsoft.com/dashboard/microsoftedge/{product_id}/packages/overview"
 )
