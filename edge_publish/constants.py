@@ -56,9 +56,14 @@ PROGRESS_MIN_INTERVAL: Final = 3.0
 PROGRESS_NOTE_INTERVAL: Final = 5.0
 
 # --- Polling schedule (see edge_publish.pipeline.poll_delay) ------------------------------
+# The first seconds of an operation: from 1 s, growing by 0.15 s per second, up to 1.8 s.
 POLL_FIRST: Final = 1.0
 POLL_GROWTH: Final = 0.15
 POLL_CAP: Final = 1.8
+# After POLL_FAST_WINDOW seconds: this fraction of the time elapsed, up to POLL_MAX.
+POLL_FAST_WINDOW: Final = 20.0
+POLL_FRACTION: Final = 0.09
+POLL_MAX: Final = 27.0
 
 # --- Retry backoff when the server gives no hint ---------------------------------------------
 BACKOFF_INITIAL: Final = 1.0
