@@ -31,7 +31,7 @@ TRUST_FIX: Final = (
 
 # The codes of a run that may end before the verdict of a publish the store accepted: the fix
 # is then to wait for that publish (`RESUME`, with its id), not to publish again.
-RESUMABLE: Final = frozenset({"Timeout", "NetworkError", "Cancelled"})
+RESUMABLE: Final = frozenset({"Timeout", "NetworkError", "Throttled", "Cancelled"})
 RESUME: Final = (
     "Re-run with publish-operation-id: {publish_operation_id} to wait for the verdict of the "
     "publish the store accepted, without publishing again."

@@ -68,7 +68,7 @@ _EXCLUSIVE: Final = (
     (
         "publish_operation_id",
         ("upload_only", "dry_run", "check_credentials", "publish_only"),
-        "publish-operation-id sends nothing and waits for an earlier run's publish",
+        "publish-operation-id publishes nothing and only waits for an earlier run's publish",
     ),
 )
 # Printable ASCII without spaces: what fits in an HTTP header value unchanged.

@@ -143,10 +143,11 @@ def test_a_timeout_while_uploading_does_not_advise_resuming(simulator, act):
     assert "publish-operation-id" not in run.summary
 
 
-def test_the_network_failing_after_the_publish_was_accepted_names_it(simulator, act):
-    sim = simulator(faults=[{"route": "publish_status", "requests": "all", "kind": "drop"}])
-    run = act(sim, retries="0")
-    assert run.outputs["error-code"] == "NetworkError"
+@pytest.mark.parametrize(("kind", "code"), [("drop", "NetworkError"), ("429", "Throttled")])
+def test_polls_failing_after_the_publish_was_accepted_name_it(simulator, act, kind, code):
+    sim = simulator(faults=[{"route": "publish_status", "requests": "all", "kind": kind}])
+    run = act(sim, retries="0", operation_timeout="2")
+    assert run.outputs["error-code"] == code
     (operation,) = publishes(sim)
     assert resume_advice(operation["id"]) in error_annotations(run)[0]
 
