@@ -9,6 +9,7 @@ import uuid
 import pytest
 
 from edge_publish.advice import RESUME, SITUATIONS
+from edge_publish.files import sha256_file
 from tests.support.actions_runner import error_annotations
 from tests.support.credentials import GUID
 
@@ -25,7 +26,7 @@ def resume_advice(operation_id: str) -> str:
     return RESUME.format(publish_operation_id=operation_id)
 
 
-def test_publish_only_publishes_the_draft_an_upload_only_run_left(simulator, act):
+def test_publish_only_publishes_the_draft_an_upload_only_run_left(simulator, act, workspace):
     sim = simulator()
     upload = act(sim, upload_only="true")
     assert upload.returncode == 0, upload.log
@@ -44,6 +45,10 @@ def test_publish_only_publishes_the_draft_an_upload_only_run_left(simulator, act
     assert "Published the draft to Microsoft Edge Add-ons" in run.summary
     assert "| Upload |" not in run.summary
     assert operation["submission_id"] in run.summary
+    # What was published is the draft the first run's package made.
+    product = sim.state.products[GUID.lower()]
+    package = sha256_file(workspace / "dist" / "extension.zip")
+    assert product.published_sha256 == product.draft_sha256 == package
 
 
 @pytest.mark.parametrize(
