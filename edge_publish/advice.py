@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from edge_publish.constants import PARTNER_CENTER_API_URL
+from edge_publish.constants import API_ROOT, PARTNER_CENTER_API_URL
 
 if TYPE_CHECKING:
     from edge_publish.errors import EdgePublishError
@@ -115,7 +115,13 @@ SITUATIONS: Final[dict[str, str]] = {
     ),
     "probe-answered-by-another": (
         "Check api-url, and the proxy in front of it: the answer did not come from the Edge "
-        "Add-ons API."
+        "Add-ons API. With the default api-url, the store's front door answered without the API "
+        "behind it: re-run later."
+    ),
+    "api-url-not-the-api": (
+        f"Set api-url to the API's root, {API_ROOT}, with no path (not …/v1), or leave it unset; "
+        "if it is already, a proxy or portal on the way answers instead of the API (check "
+        "HTTPS_PROXY and NO_PROXY)."
     ),
     "tls-hostname": (
         "Check api-url: the certificate is valid, but for another host (a proxy that does not "
