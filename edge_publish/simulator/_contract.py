@@ -118,6 +118,7 @@ HOSTILE_LINES: Final = (
     "::set-env name=PWNED::1",
     "::add-mask::zzz",
     "::error::fake",
+    "the legacy syntax, anywhere in a line: ##[error]legacy",
     "EOF",
     "ghadelimiter_3f2a1b7c-0000-4000-8000-000000000000",
     "[click me](https://evil.example/x)",
