@@ -6,6 +6,7 @@ and never more than its limit: the central directory's sizes can lie, a bounded 
 
 from __future__ import annotations
 
+import lzma
 import posixpath
 import re
 import struct
@@ -42,6 +43,13 @@ _ALLOWED_UNDERSCORE_ROOTS: Final = frozenset(
     {"_locales", "_metadata", "_platform_specific", "__MACOSX"}
 )
 _DRIVE_LETTER = re.compile(r"[A-Za-z]:")
+
+# What zipfile raises on a damaged archive besides BadZipFile: a size or offset out of range
+# (ValueError, OverflowError, struct.error), a name that is not UTF-8 (UnicodeDecodeError, a
+# ValueError), data that ends early (EOFError) or a read that fails (OSError).
+_DAMAGED: Final = (zipfile.BadZipFile, ValueError, OverflowError, struct.error, EOFError, OSError)
+# What a decompressor raises on damaged data (bz2 raises OSError, which counts as damage).
+_UNDECOMPRESSABLE: Final = (zlib.error, lzma.LZMAError)
 
 
 class Entries:
@@ -115,7 +123,13 @@ def open_zip(path: Path, size: int) -> zipfile.ZipFile:
         )
     try:
         return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error) as exc:
+    except NotImplementedError as exc:  # zipfile's "zip file version 25.3"
+        raise fatal(
+            f"the package {path} is not a zip archive that can be read: an entry in its central "
+            f"directory needs {exc}, beyond 6.3, the last version the zip format defines; "
+            f"rebuild the zip with a standard zip tool."
+        ) from exc
+    except _DAMAGED as exc:
         raise fatal(
             f"the package {path} is not a valid zip archive: its central directory cannot be "
             f"read ({exc}); rebuild the zip."
@@ -258,21 +272,23 @@ def read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> b
         else:
             message = f"the zip is corrupt: {label} cannot be read ({exc}); rebuild the zip."
         raise EntryError(message) from exc
-    except (zlib.error, EOFError) as exc:
+    except (*_UNDECOMPRESSABLE, EOFError) as exc:
         raise EntryError(
             f"the zip is corrupt: {label} cannot be decompressed ({exc}); rebuild the zip."
         ) from exc
-    except NotImplementedError as exc:
+    except NotImplementedError as exc:  # a compression method, or flag bit 5 or 6
         raise EntryError(
-            f"{label} uses a compression method that cannot be read ({exc}); rebuild the zip "
-            f"with deflate."
+            f"{label} uses a zip feature that cannot be read ({exc}); rebuild the zip with deflate."
         ) from exc
     except RuntimeError as exc:  # zipfile's "File ... is encrypted, password required"
         raise EntryError(
             f"{label} is encrypted ({exc}); rebuild the zip without a password."
         ) from exc
-    except OSError as exc:
-        raise EntryError(f"{label} cannot be read from the zip ({exc}); rebuild the zip.") from exc
+    except _DAMAGED as exc:
+        raise EntryError(
+            f"the zip is corrupt: {label} cannot be read from it ({type(exc).__name__}: {exc}); "
+            f"rebuild the zip."
+        ) from exc
     if len(data) > limit:
         raise EntryError(
             f"{label} is over the {human_size(limit)} limit for it; "
