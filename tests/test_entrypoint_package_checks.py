@@ -1,11 +1,13 @@
 """End to end: the package checks stop a run before any request, with the fact in one sentence;
-and no zip, however damaged, ends in exit 3.
+and no zip, however damaged, ends in exit 3. The check command refuses the same packages.
 
 Each run also passes the secret sweep, the mask-first check and the outputs check (conftest).
 """
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -116,3 +118,26 @@ def test_a_damaged_zip_ends_in_exit_0_or_2_never_3(simulator, act, workspace, ca
     assert "Traceback" not in run.log
     if run.returncode == 2:
         _assert_refused_before_any_request(run, sim)
+
+
+def test_the_check_command_refuses_the_same_packages(tmp_path):
+    keyed = make_zip(tmp_path / "keyed.zip", {**MANIFEST, "key": "MIIBIjANBgkqhkiG9w0B"})
+    damaged = make_zip(tmp_path / "damaged.zip")
+    data = damaged.read_bytes()
+    first = central_entries(data)[0]
+    damaged.write_bytes(set_field(data, first + CD_EXTRACT_VERSION, 253, 2))
+    for path, start in (
+        (keyed, "error: manifest.json has a key field, which the store refuses at upload"),
+        (damaged, f"error: the package {damaged} is not a zip archive that can be read"),
+    ):
+        run = subprocess.run(
+            [sys.executable, "-m", "edge_publish", "check", path.name],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        assert run.returncode == 2, run.stdout + run.stderr
+        assert run.stdout.startswith(start), run.stdout
+        assert "Traceback" not in run.stdout + run.stderr
