@@ -236,12 +236,31 @@ def check_manifest(
             "the zip has a _locales folder but manifest.json has no default_locale, which "
             'Chromium may refuse; add "default_locale" or remove _locales.'
         )
-    check_references(manifest, entries, findings)
+    check_references(
+        manifest, entries, findings, loaded=_loaded_background(manifest, manifest_version)
+    )
     if "version_name" in manifest:
         findings.notice(
             f"version_name is {show(manifest['version_name'])}: Chromium shows it in place of "
             f"the version on its extensions page; nothing to fix."
         )
+
+
+def _loaded_background(manifest: dict[str, Any], manifest_version: int | None) -> frozenset[str]:
+    """Where the manifest names the background files Chromium loads, and refuses to go without.
+
+    Manifest V3 runs the service worker and ignores scripts or a page beside it (a
+    cross-browser manifest); Manifest V2 loads the scripts and the page. Anything else is left
+    to the schema and to warnings.
+    """
+    background = manifest.get("background")
+    if not isinstance(background, dict):
+        return frozenset()
+    if manifest_version == _MV3 and "service_worker" in background:
+        return frozenset({"background.service_worker"})
+    if manifest_version == _MV2:
+        return frozenset({"background.scripts", "background.page"})
+    return frozenset()
 
 
 def _schema_errors(manifest: dict[str, Any]) -> list[str]:

@@ -2,7 +2,8 @@
 
 Missing ones are warnings, not errors: some builds generate files at run time, and a false
 rejection stops a release. The exception is the background file Chromium loads (the service
-worker, or an MV2 page or script): without it, Chromium refuses to load the extension at all.
+worker, or an MV2 page or script; `_manifest` says which): without it, Chromium refuses to load
+the extension at all.
 """
 
 from __future__ import annotations
@@ -20,8 +21,6 @@ from edge_publish.package._findings import Findings, listing
 MAX_MISSING_FILE_FINDINGS: Final = 10
 
 _ACTION_KEYS: Final = ("action", "browser_action", "page_action")
-_MV2: Final = 2
-_MV3: Final = 3
 _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 
 
@@ -99,32 +98,20 @@ def _reference_path(reference: str) -> str | None:
     return None if path in {"", "."} else path
 
 
-def _loaded_background(manifest: dict[str, Any]) -> frozenset[str]:
-    """Where the manifest names the background files Chromium loads, and refuses to go without.
-
-    Manifest V3 runs the service worker and ignores scripts or a page beside it (a
-    cross-browser manifest); Manifest V2 loads the scripts and the page. Anything else is left
-    to the schema and to warnings.
-    """
-    background = manifest.get("background")
-    version = manifest.get("manifest_version")
-    if not isinstance(background, dict) or type(version) is not int:
-        return frozenset()
-    if version == _MV3 and "service_worker" in background:
-        return frozenset({"background.service_worker"})
-    if version == _MV2:
-        return frozenset({"background.scripts", "background.page"})
-    return frozenset()
-
-
-def check_references(manifest: dict[str, Any], entries: Entries, findings: Findings) -> None:
+def check_references(
+    manifest: dict[str, Any],
+    entries: Entries,
+    findings: Findings,
+    *,
+    loaded: frozenset[str] = frozenset(),
+) -> None:
     """Report referenced files the zip lacks.
 
-    A missing background file that Chromium loads is an error; any other missing file is a
-    warning, since some are built at run time. So is a background file that is there in
-    another case, which Windows, where Edge mostly runs, still finds.
+    A missing file named where ``loaded`` says (``background.service_worker``, say), which
+    Chromium cannot load the extension without, is an error; any other missing file is a
+    warning, since some are built at run time. So is a loaded file that is there in another
+    case, which Windows, where Edge mostly runs, still finds.
     """
-    loaded = _loaded_background(manifest)
     missing: dict[str, str] = {}
     for where, reference in _referenced_files(manifest):
         path = _reference_path(reference)
