@@ -20,8 +20,10 @@ from edge_publish.simulator._contract import (
     HTML_TYPE,
     JSON_TYPE,
     NOT_FOUND_JSON,
+    PORTAL_HTML,
     ROUTES,
     TEXT_TYPE,
+    WEB_SITE_NOT_FOUND,
     Response,
     iso_time,
     json_response,
@@ -47,6 +49,8 @@ FAULT_KINDS: Final = (
     "truncated_json",
     "redirect",
     "endless",
+    "front_door_404",
+    "portal",
 )
 # Kinds the socket server carries out; every other kind answers with `fault_response`.
 WIRE_KINDS: Final = frozenset(
@@ -147,6 +151,10 @@ _STATIC_FAULTS: Final[dict[str, tuple[int, bytes, str | None]]] = {
     "500": (500, b"", None),
     "502": (502, BAD_GATEWAY_HTML, HTML_TYPE),
     "503": (503, b"The service is unavailable.", TEXT_TYPE),
+    # Azure's front door answering for an API that is not behind it (seen on a bad day).
+    "front_door_404": (404, WEB_SITE_NOT_FOUND, HTML_TYPE),
+    # A portal or captive proxy that answers every path with a page, credentials or not.
+    "portal": (200, PORTAL_HTML, HTML_TYPE),
 }
 _BUILT_FAULTS: Final[dict[str, Callable[[dict[str, Any], str], Response]]] = {
     "429": _fault_429,
