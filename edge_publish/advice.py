@@ -28,6 +28,14 @@ TRUST_FIX: Final = (
     "store or point SSL_CERT_FILE at a PEM file that holds it; otherwise check api-url."
 )
 
+# The codes of a run that may end before the verdict of a publish the store accepted: the fix
+# is then to wait for that publish (`RESUME`, with its id), not to publish again.
+RESUMABLE: Final = frozenset({"Timeout", "NetworkError", "Throttled", "Cancelled"})
+RESUME: Final = (
+    "Re-run with publish-operation-id: {publish_operation_id} to wait for the verdict of the "
+    "publish the store accepted, without publishing again."
+)
+
 ADVICE: Final[dict[str, str]] = {
     # The store's documented publish error codes.
     "CreateNotAllowed": (
@@ -126,6 +134,10 @@ SITUATIONS: Final[dict[str, str]] = {
         "Check api-url: the certificate is valid, but for another host (a proxy that does not "
         "inspect TLS for this host, or a typo)."
     ),
+    "resume-unknown": (
+        "Check publish-operation-id: give the publish-operation-id output of an earlier run "
+        "for the same product-id."
+    ),
     "firefox-build": (
         "Upload the Chromium build of the extension; if zip-path is a glob, make it match only "
         "the Chromium zip."
@@ -153,6 +165,12 @@ def closest_code(code: str) -> str:
     return by_folded[nearest]
 
 
-def advice_for(error: EdgePublishError) -> str:
-    """The fix for *error*: by its situation if one is known, else by its code; or ``''``."""
+def advice_for(error: EdgePublishError, *, pending_publish: str = "") -> str:
+    """The fix for *error*: by its situation if one is known, else by its code; or ``''``.
+
+    *pending_publish* is the id of a publish the store accepted and this run saw no verdict
+    for (`Outcome.pending_publish`): after a `RESUMABLE` error the fix is to wait for it.
+    """
+    if pending_publish and error.code in RESUMABLE:
+        return RESUME.format(publish_operation_id=pending_publish)
     return SITUATIONS.get(error.situation) or ADVICE.get(error.code, "")

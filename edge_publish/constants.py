@@ -16,6 +16,10 @@ MIB: Final = 1024 * 1024
 API_ROOT: Final = "https://api.addons.microsoftedge.microsoft.com"
 TOKEN_SCOPE: Final = "https://api.addons.microsoftedge.microsoft.com/.default"  # noqa: S105 (a scope, not a secret)
 REQUEST_ID_HEADER: Final = "x-ms-middleware-request-id"
+# An operation id, as the Location header's last path segment may hold it (the store's are
+# GUIDs); one made of dots only would walk up the path instead. The Location parser and the
+# publish-operation-id input accept the same ids, so an earlier run's output is always valid.
+OPERATION_ID_PATTERN: Final = r"^(?!\.+$)[A-Za-z0-9._~-]{1,200}$"
 PARTNER_CENTER_PRODUCT_URL: Final = (
     "https://partner.microsoft.com/dashboard/microsoftedge/{product_id}/packages/overview"
 )
@@ -52,9 +56,14 @@ PROGRESS_MIN_INTERVAL: Final = 3.0
 PROGRESS_NOTE_INTERVAL: Final = 5.0
 
 # --- Polling schedule (see edge_publish.pipeline.poll_delay) ------------------------------
+# The first seconds of an operation: from 1 s, growing by 0.15 s per second, up to 1.8 s.
 POLL_FIRST: Final = 1.0
 POLL_GROWTH: Final = 0.15
 POLL_CAP: Final = 1.8
+# After POLL_FAST_WINDOW seconds: this fraction of the time elapsed, up to POLL_MAX.
+POLL_FAST_WINDOW: Final = 20.0
+POLL_FRACTION: Final = 0.09
+POLL_MAX: Final = 27.0
 
 # --- Retry backoff when the server gives no hint ---------------------------------------------
 BACKOFF_INITIAL: Final = 1.0

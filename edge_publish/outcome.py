@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from edge_publish.package import Finding
 
 Result = Literal["published", "uploaded", "validated", "authorized", "failed"]
-Mode = Literal["publish", "upload-only", "dry-run", "check-credentials"]
+Mode = Literal["publish", "upload-only", "dry-run", "check-credentials", "publish-only", "resume"]
 
 
 @dataclass
@@ -65,6 +65,12 @@ class Outcome:
         """The ``error-code`` output."""
         err = self.error or self.tolerated
         return err.code if err else ""
+
+    @property
+    def pending_publish(self) -> str:
+        """The id of a publish the store accepted but gave no verdict for in this run, or ``''``."""
+        record = self.publish
+        return record.operation_id if record is not None and record.finished is None else ""
 
     @property
     def succeeded(self) -> bool:

@@ -22,11 +22,15 @@ from edge_publish.constants import (
     KEY_EXPIRY_WARNING_DAYS,
     MIB,
     POLL_CAP,
+    POLL_FAST_WINDOW,
     POLL_FIRST,
+    POLL_FRACTION,
     POLL_GROWTH,
+    POLL_MAX,
     PROGRESS_NOTE_INTERVAL,
 )
 from edge_publish.errors import (
+    ApiError,
     ApiKeyExpired,
     EdgePublishError,
     InvalidPackage,
@@ -47,12 +51,20 @@ if TYPE_CHECKING:
 def poll_delay(elapsed: float) -> float:
     """Seconds to wait before the next status poll, *elapsed* seconds into an operation.
 
-    It starts at 1 s, since failures often come back within a second, and grows by 0.15 s
-    per second elapsed up to a cap of 1.8 s (reached at 5.3 s). The cap keeps a verdict's
-    detection latency under 2 s, and the floor of 1 s keeps us clear of the 429s that polling
-    faster brings. A 12 s operation is seen after 8 polls, a 15 s one after 10.
+    For the first 20 s it starts at 1 s, since failures often come back within a second, and
+    grows by 0.15 s per second elapsed up to 1.8 s (reached at 5.3 s): a verdict is seen within
+    2 s, and the floor of 1 s keeps us clear of the 429s that polling faster brings. A 12 s
+    operation is seen after 8 polls, a 15 s one after 10.
+
+    After 20 s it is 9 % of the time elapsed (1.8 s at 20 s, where the two parts meet), up to
+    27 s (reached at 300 s): a verdict is seen within 10 % of the time elapsed and at most
+    30 s, with a tenth of each bound left for the request itself. A 600 s operation costs 55
+    polls, where a 1.8 s cap cost about 330 (and matrix jobs multiply that).
     """
-    return min(POLL_CAP, POLL_FIRST + POLL_GROWTH * max(0.0, elapsed))
+    elapsed = max(0.0, elapsed)
+    if elapsed < POLL_FAST_WINDOW:
+        return min(POLL_CAP, POLL_FIRST + POLL_GROWTH * elapsed)
+    return min(POLL_MAX, max(POLL_CAP, POLL_FRACTION * elapsed))
 
 
 def today_utc() -> dt.date:
@@ -88,7 +100,11 @@ class Pipeline:
         self._log = get_logger()
 
     def run(self) -> None:
-        """Check the key's date and the package, then upload, wait, publish, wait."""
+        """Check the key's date and the package, then upload, wait, publish, wait.
+
+        publish-only publishes the draft that is there and waits; publish-operation-id only
+        waits for the verdict of a publish an earlier run started. Neither reads a package.
+        """
         s, outcome = self.settings, self.outcome
         outcome.product_id = s.product_id
         outcome.mode = s.mode
@@ -106,6 +122,10 @@ class Pipeline:
                 client.check_credentials(deadline=self.clock() + s.operation_timeout)
             outcome.result = "authorized"
             self._log.info("the store accepted the credentials")
+            return
+        if s.publish_only or s.publish_operation_id:  # no package: publish the draft, or resume
+            with self.make_client() as client, self.ui.phase("Publish the submission"):
+                self._publish(client)
             return
         with self.ui.phase("Check the package"):
             package = self._check()
@@ -229,7 +249,11 @@ class Pipeline:
             self._log.info("publish accepted", operation=record.operation_id)
 
         try:
-            status = self._operation("publish", send, client.publish_status)
+            status = (
+                self._resume(client)
+                if self.settings.publish_operation_id
+                else self._operation("publish", send, client.publish_status)
+            )
         except EdgePublishError as failure:
             if failure.code not in self.settings.treat_as_success_codes:
                 raise
@@ -245,6 +269,32 @@ class Pipeline:
         self.outcome.result = "published"
         self.outcome.submission_id = status.submission_id
         self._log.info("published", submission=status.submission_id or "-")
+
+    def _resume(self, client: EdgeClient) -> OperationStatus:
+        """Wait for the verdict of the publish an earlier run started; send no publish."""
+        record = OperationRecord(
+            "publish", operation_id=self.settings.publish_operation_id, started=self.clock()
+        )
+        record.deadline = record.started + self.settings.operation_timeout
+        self.outcome.publish = record
+        self._log.info("waiting for an earlier run's publish", operation=record.operation_id)
+        try:
+            status = self._wait(record, client.publish_status)
+        except ApiError as exc:
+            if exc.situation != "operation-unknown":
+                raise
+            record.status = ""
+            raise ApiError(
+                f"The store knows no publish operation {record.operation_id!r} for product "
+                f"{self.settings.product_id} (HTTP 404), the id publish-operation-id gave.",
+                status_code=exc.status_code,
+                code=exc.code,
+                situation="resume-unknown",
+                request_id=exc.request_id,
+            ) from None
+        if status.status != "Succeeded":
+            raise self._failure(record, status)
+        return status
 
     def _operation(
         self,

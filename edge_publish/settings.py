@@ -43,6 +43,7 @@ from edge_publish.constants import (
     DEFAULT_OPERATION_TIMEOUT,
     DEFAULT_RETRIES,
     KEY_EXPIRY_WARNING_DAYS,
+    OPERATION_ID_PATTERN,
 )
 from edge_publish.errors import InvalidInput
 from edge_publish.outcome import Mode
@@ -52,9 +53,25 @@ _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 SECRET_FIELDS: Final = frozenset({"api_key", "client_secret"})
 # The proxy variables, as httpx (and curl, pip) read them; a password in one is a secret too.
 PROXY_VARIABLES: Final = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
-BOOLEAN_FIELDS: Final = frozenset({"upload_only", "dry_run", "check_credentials"})
+BOOLEAN_FIELDS: Final = frozenset({"upload_only", "dry_run", "check_credentials", "publish_only"})
 MAX_COUNT: Final = 100  # retries and retry-failed-operations: more is a typo, not a policy
 _ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_OPERATION_ID: Final = re.compile(OPERATION_ID_PATTERN)
+# Modes that read no package, so zip-path is not needed.
+_NO_PACKAGE: Final = ("check_credentials", "publish_only", "publish_operation_id")
+# An input that sets a mode, the inputs it cannot go with, and what it does instead.
+_EXCLUSIVE: Final = (
+    (
+        "publish_only",
+        ("upload_only", "dry_run", "check_credentials"),
+        "publish-only sends no package and publishes the draft that is there",
+    ),
+    (
+        "publish_operation_id",
+        ("upload_only", "dry_run", "check_credentials", "publish_only"),
+        "publish-operation-id publishes nothing and only waits for an earlier run's publish",
+    ),
+)
 # Printable ASCII without spaces: what fits in an HTTP header value unchanged.
 _CREDENTIAL = re.compile(r"^[\x21-\x7e]+$")
 
@@ -177,6 +194,15 @@ class Settings(BaseSettings):
         default="errors",
         description="errors: errors stop the run; strict: warnings too; off: only basic checks.",
     )
+    publish_only: bool = Field(
+        default=False,
+        description="Publish the product's current draft with the notes; read and send no package.",
+    )
+    publish_operation_id: str = Field(
+        default="",
+        description="Publish nothing: wait for the verdict of this publish operation, which an "
+        "earlier run started (its publish-operation-id output).",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -191,7 +217,7 @@ class Settings(BaseSettings):
         edge_env = EnvSettingsSource(settings_cls, env_prefix="EDGE_", env_ignore_empty=True)
         return (init_settings, _RunnerInputs(settings_cls), edge_env)
 
-    @field_validator("product_id", "zip_path", "client_id", mode="before")
+    @field_validator("product_id", "zip_path", "client_id", "publish_operation_id", mode="before")
     @classmethod
     def _strip(cls, value: object) -> object:
         # Notes are left byte-exact; identifiers lose stray spaces pasted from a web page.
@@ -205,6 +231,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"must be a GUID like d34f98f5-f9b7-42b1-bebb-98707202b21d, got {value!r}; copy "
                 "it from Partner Center (Extension overview → Product ID)"
+            )
+        return value
+
+    @field_validator("publish_operation_id")
+    @classmethod
+    def _operation_id(cls, value: str) -> str:
+        if value and not _OPERATION_ID.match(value):
+            raise ValueError(
+                f"must be an operation id like 6a1bd8c6-7a5e-4b3f-9d26-0c8f2e1b7a44, got "
+                f"{value[:100]!r}; pass the publish-operation-id output of the earlier run"
             )
         return value
 
@@ -293,8 +329,20 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
+    def _one_mode(self) -> Settings:
+        for name, others, what in _EXCLUSIVE:
+            both = [o for o in others if getattr(self, name) and getattr(self, o)]
+            if both:
+                raise ValueError(
+                    f"`{input_name(name)}` and `{input_name(both[0])}` are both set; {what}, so "
+                    "drop one of them"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _auth_rules(self) -> Settings:
-        required = ("product_id",) if self.check_credentials else ("product_id", "zip_path")
+        needs_zip = not any(getattr(self, name) for name in _NO_PACKAGE)
+        required = ("product_id", "zip_path") if needs_zip else ("product_id",)
         missing = [input_name(name) for name in required if not getattr(self, name)]
         if missing:
             raise ValueError(f"`{missing[0]}` is required; set it in the step's `with:`")
@@ -335,6 +383,10 @@ class Settings(BaseSettings):
         """What the run does."""
         if self.check_credentials:
             return "check-credentials"
+        if self.publish_operation_id:
+            return "resume"
+        if self.publish_only:
+            return "publish-only"
         if self.dry_run:
             return "dry-run"
         return "upload-only" if self.upload_only else "publish"

@@ -34,7 +34,16 @@ _HEADLINE: Final = {
     ("upload-only", "failed"): "❌ Uploading to Microsoft Edge Add-ons failed",
     ("dry-run", "failed"): "❌ Dry run: the inputs or the package are invalid",
     ("check-credentials", "failed"): "❌ The credentials check failed",
+    ("publish-only", "published"): "✅ Published the draft to Microsoft Edge Add-ons",
+    ("publish-only", "uploaded"): "⚠️ The draft was not published: a tolerated error",
+    ("publish-only", "failed"): "❌ Publishing the draft to Microsoft Edge Add-ons failed",
+    ("resume", "published"): "✅ Published to Microsoft Edge Add-ons (an earlier run's publish)",
+    ("resume", "uploaded"): "⚠️ An earlier run's publish ended with a tolerated error",
+    ("resume", "failed"): "❌ An earlier run's publish failed, or its verdict was not seen",
 }
+# The modes that upload, and those that publish (or wait for a publish).
+_UPLOADS: Final = frozenset({"publish", "upload-only"})
+_PUBLISHES: Final = frozenset({"publish", "publish-only", "resume"})
 
 
 def code_span(text: str) -> str:
@@ -93,12 +102,12 @@ def render(outcome: Outcome) -> str:
         lines.append(f"| Package | {package} |")
     if outcome.key_expires is not None:
         lines.append(f"| API key | {_key_expiry(outcome.key_expires, outcome.key_days_left)} |")
-    if outcome.mode in {"publish", "upload-only"}:
+    if outcome.mode in _UPLOADS:
         lines.append(f"| Upload | {_operation(outcome.upload)} |")
-        if outcome.mode == "publish":
-            lines.append(f"| Publish | {_operation(outcome.publish)} |")
-            submission = code_span(outcome.submission_id) if outcome.submission_id else "-"
-            lines.append(f"| Submission | {submission} |")
+    if outcome.mode in _PUBLISHES:
+        lines.append(f"| Publish | {_operation(outcome.publish)} |")
+        submission = code_span(outcome.submission_id) if outcome.submission_id else "-"
+        lines.append(f"| Submission | {submission} |")
     if outcome.product_id:
         url = PARTNER_CENTER_PRODUCT_URL.format(product_id=outcome.product_id)
         lines.append(f"| Partner Center | [product {outcome.product_id}]({url}) |")
@@ -187,7 +196,7 @@ def _error(outcome: Outcome) -> list[str]:
             ]
     if error.request_id:
         lines += [f"Request id for Microsoft support: {code_span(error.request_id)}", ""]
-    advice = advice_for(error)
+    advice = advice_for(error, pending_publish=outcome.pending_publish)
     if advice:
         lines += [f"**What to do:** {advice}", ""]
     return lines

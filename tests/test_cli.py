@@ -184,3 +184,18 @@ def test_the_exit_status_follows_the_error_class_not_a_code_the_store_chose():
     assert exit_status(OperationFailed("The publish failed.", code="Unexpected")) == 1
     assert exit_status(OperationFailed("The publish failed.", code="InvalidInput")) == 1
     assert exit_status(InternalError("boom")) == 3
+
+
+@pytest.mark.parametrize(
+    ("flags", "names"),
+    [
+        (["--publish-only", "--upload-only"], "`publish-only` and `upload-only`"),
+        (["--publish-operation-id", "op-1", "--dry-run"], "`publish-operation-id` and `dry-run`"),
+    ],
+)
+def test_publish_only_and_resume_are_flags_of_the_publish_command(env, flags, names):
+    out, _ = env
+    base = ["--product-id", GUID, "--client-id", "cid", "--api-key", "key-1234"]
+    assert cli.main([*base, *flags]) == 2
+    outputs = parse_output_file(out.read_text())
+    assert outputs["error-message"].startswith(f"{names} are both set")

@@ -9,39 +9,10 @@ from edge_publish.client import OperationStatus, Upload
 from edge_publish.errors import OperationFailed, OperationTimeout
 from edge_publish.log import ServerText
 from edge_publish.outcome import Outcome
-from edge_publish.pipeline import Pipeline, poll_delay
+from edge_publish.pipeline import Pipeline
 from edge_publish.settings import Settings
 
 GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
-
-
-def polls_until(duration: float) -> tuple[int, float]:
-    """Polls needed to see an operation that takes *duration* s, and the detection latency."""
-    t, polls = 0.0, 0
-    while True:
-        t += poll_delay(t)
-        polls += 1
-        if t >= duration:
-            return polls, t - duration
-
-
-def test_poll_schedule_starts_at_one_second_and_grows_to_a_cap():
-    delays = [poll_delay(t / 2) for t in range(100)]
-    assert delays[0] == 1.0
-    assert min(delays) >= 1.0
-    assert max(delays) <= 1.8
-    assert delays == sorted(delays)
-
-
-def test_poll_schedule_meets_the_typical_run_goals():
-    upload_polls, upload_late = polls_until(12)
-    publish_polls, publish_late = polls_until(15)
-    assert upload_polls + publish_polls <= 20
-    worst = max(upload_late, publish_late)
-    assert worst < 2.0
-    # Any moment of a long operation is seen within the cap.
-    for duration in (0.5, 3.3, 7.9, 30, 300):
-        assert polls_until(duration)[1] <= 1.8
 
 
 class FakeClient:

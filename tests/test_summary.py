@@ -1,6 +1,10 @@
+from typing import get_args
+
+import pytest
+
 from edge_publish.errors import InvalidPackage, OperationFailed
 from edge_publish.log import ServerText
-from edge_publish.outcome import OperationRecord, Outcome
+from edge_publish.outcome import Mode, OperationRecord, Outcome
 from edge_publish.package import Finding
 from edge_publish.summary import MAX_ERRORS, code_block, code_span, render
 from tests.support.actions_runner import HOSTILE_MARKUP, outside_code
@@ -131,3 +135,20 @@ def test_the_headline_says_what_the_run_set_out_to_do_and_how_it_ended():
     for mode in Mode.__args__:
         assert (mode, "failed") in _HEADLINE
     assert {result for _, result in _HEADLINE} == set(Result.__args__)
+
+
+@pytest.mark.parametrize("mode", get_args(Mode))
+def test_every_mode_has_a_headline_for_failure(mode):
+    assert render(Outcome(mode=mode, result="failed")).startswith("## ❌ ")
+
+
+@pytest.mark.parametrize("mode", ["publish-only", "resume"])
+def test_the_modes_that_only_publish_show_no_upload(mode):
+    report = published_report()
+    report.mode, report.upload = mode, None
+    text = render(report)
+    assert text.startswith("## ✅ ")
+    assert "| Upload |" not in text
+    assert "p-1" in text and "sub-42" in text
+    report.result, report.tolerated = "uploaded", OperationFailed("x", code="NoModulesUpdated")
+    assert render(report).startswith("## ⚠️ ")

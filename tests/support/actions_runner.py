@@ -98,6 +98,8 @@ DEFAULT_INPUTS = {
     "retry-failed-operations": "0",
     "treat-as-success": "",
     "package-checks": "errors",
+    "publish-only": "false",
+    "publish-operation-id": "",
 }
 
 
