@@ -26,6 +26,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -39,21 +40,30 @@ from pydantic_settings import (
 
 from edge_publish.constants import (
     API_ROOT,
+    CERTIFICATION_BUSINESS_DAYS,
     DEFAULT_OPERATION_TIMEOUT,
     DEFAULT_RETRIES,
     KEY_EXPIRY_WARNING_DAYS,
+    STORE_URL,
 )
 from edge_publish.errors import InvalidInput
 from edge_publish.outcome import Mode
-from edge_publish.package import CheckMode
+from edge_publish.package import CheckMode, parse_version
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SECRET_FIELDS: Final = frozenset({"api_key", "client_secret"})
 # The proxy variables, as httpx (and curl, pip) read them; a password in one is a secret too.
 PROXY_VARIABLES: Final = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
-BOOLEAN_FIELDS: Final = frozenset({"upload_only", "dry_run", "check_credentials"})
+BOOLEAN_FIELDS: Final = frozenset({"upload_only", "dry_run", "check_credentials", "check_live"})
 MAX_COUNT: Final = 100  # retries and retry-failed-operations: more is a typo, not a policy
 _ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CRX_ID: Final = re.compile(r"^[a-p]{32}$")
+# Where each date input's value comes from, for the message that refuses a malformed one.
+_DATE_SOURCES: Final = {
+    "api_key_expires": "copy the key's expiry date from Partner Center (Publish API)",
+    "in_review_since": "give the day the version was submitted, such as its release tag's date",
+}
+MAX_REVIEW_DAYS: Final = 365
 # Printable ASCII without spaces: what fits in an HTTP header value unchanged.
 _CREDENTIAL = re.compile(r"^[\x21-\x7e]+$")
 
@@ -176,6 +186,31 @@ class Settings(BaseSettings):
         default="errors",
         description="errors: errors stop the run; strict: warnings too; off: only basic checks.",
     )
+    crx_id: str = Field(
+        default="",
+        description="The extension's 32-letter store id: before the upload, compare the "
+        "package's version with the live one.",
+    )
+    store_url: str = Field(
+        default=STORE_URL,
+        description="The public store's root, where the live version is read (no credentials).",
+    )
+    check_live: bool = Field(
+        default=False,
+        description="Only read the live version and compare it with expect-version; send "
+        "nothing to the API.",
+    )
+    expect_version: str = Field(
+        default="", description="check-live: the version that should be live (e.g. 1.2.3)."
+    )
+    in_review_since: dt.date | None = Field(
+        default=None,
+        description="check-live: the day expect-version was submitted (YYYY-MM-DD).",
+    )
+    review_days_limit: int = Field(
+        default=CERTIFICATION_BUSINESS_DAYS,
+        description="check-live: business days in review after which the watch fails.",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -207,9 +242,9 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("api_key_expires", mode="before")
+    @field_validator("api_key_expires", "in_review_since", mode="before")
     @classmethod
-    def _iso_date(cls, value: object) -> object:
+    def _iso_date(cls, value: object, info: ValidationInfo) -> object:
         if value is None or isinstance(value, dt.date):
             return value
         text = str(value).strip()
@@ -219,8 +254,8 @@ class Settings(BaseSettings):
             date = None
         if date is None:
             raise ValueError(
-                f"must be a date like 2027-02-10 (YYYY-MM-DD), got {text!r}; copy the key's "
-                "expiry date from Partner Center (Publish API)"
+                f"must be a date like 2027-02-10 (YYYY-MM-DD), got {text!r}; "
+                f"{_DATE_SOURCES[str(info.field_name)]}"
             )
         return date
 
@@ -228,6 +263,41 @@ class Settings(BaseSettings):
     @classmethod
     def _api_url(cls, value: str) -> str:
         return _check_url(value.strip(), "your API key")
+
+    @field_validator("store_url")
+    @classmethod
+    def _store_url(cls, value: str) -> str:
+        return _check_url(value.strip(), "the live version")
+
+    @field_validator("crx_id")
+    @classmethod
+    def _crx_id(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value and not _CRX_ID.match(value):
+            raise ValueError(
+                f"must be 32 letters from a to p like hfkpkbgbeapodcmlobhbcbbegncnaccb, got "
+                f"{value!r}; copy it from the end of the store listing's URL, or from Partner "
+                "Center (Extension identity)"
+            )
+        return value
+
+    @field_validator("expect_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        value = value.strip()
+        if value and parse_version(value) is None:
+            raise ValueError(
+                f"must be a version like 1.2.3 (one to four numbers from 0 to 65535, joined by "
+                f"dots), got {value!r}; pass the manifest's version, without a leading v"
+            )
+        return value
+
+    @field_validator("review_days_limit")
+    @classmethod
+    def _days(cls, value: int) -> int:
+        if not 1 <= value <= MAX_REVIEW_DAYS:
+            raise ValueError(f"must be a whole number of days from 1 to 365, got {value}")
+        return value
 
     @field_validator("access_token_url")
     @classmethod
@@ -281,6 +351,8 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _auth_rules(self) -> Settings:
+        if self.check_live:
+            return self._live_rules()
         required = ("product_id",) if self.check_credentials else ("product_id", "zip_path")
         missing = [input_name(name) for name in required if not getattr(self, name)]
         if missing:
@@ -312,9 +384,27 @@ class Settings(BaseSettings):
             )
         return self
 
+    def _live_rules(self) -> Settings:
+        """check-live reads the public listing only: no package, no API credentials."""
+        for other in ("check_credentials", "dry_run", "upload_only"):
+            if getattr(self, other):
+                raise ValueError(
+                    f"`check-live` and `{input_name(other)}` are both set; check-live only "
+                    f"reads the store listing, so drop `{input_name(other)}`"
+                )
+        for name in ("product_id", "crx_id", "expect_version"):
+            if not getattr(self, name):
+                raise ValueError(
+                    f"`{input_name(name)}` is required with check-live; set it in the step's "
+                    "`with:`"
+                )
+        return self
+
     @property
     def mode(self) -> Mode:
         """What the run does."""
+        if self.check_live:
+            return "check-live"
         if self.check_credentials:
             return "check-credentials"
         if self.dry_run:

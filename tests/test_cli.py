@@ -43,7 +43,10 @@ def test_help_lists_every_setting_with_flag_env_and_default(capsys):
     assert "default 600" in text
     assert "default https://api.addons.microsoftedge.microsoft.com" in text
     assert "check PATH.zip" in text
-    assert "Commands: publish (the default), check-credentials, check PATH.zip, simulate" in text
+    assert (
+        "Commands: publish (the default), check-credentials, check-live, check PATH.zip, simulate"
+        in text
+    )
     assert "simulate" in text
 
 

@@ -19,6 +19,7 @@ from edge_publish.simulator._contract import (
     CLIENT_ID_INVALID,
     HTML_TYPE,
     JSON_TYPE,
+    LISTING_ROUTE,
     NOT_FOUND_JSON,
     ROUTES,
     TEXT_TYPE,
@@ -47,6 +48,8 @@ FAULT_KINDS: Final = (
     "truncated_json",
     "redirect",
     "endless",
+    "moved",
+    "not_json",
 )
 # Kinds the socket server carries out; every other kind answers with `fault_response`.
 WIRE_KINDS: Final = frozenset(
@@ -58,8 +61,15 @@ NO_ANSWER_KINDS: Final = frozenset({"drop", "drop_before_body", "drop_after_effe
 # Chaos faults promise to have no effect, so this one is never drawn.
 CHAOS_KINDS: Final = tuple(kind for kind in FAULT_KINDS if kind != "drop_after_effect")
 DEFAULT_CHAOS_KINDS: Final = ("429", "502", "503", "drop_before_body")
-# ``any`` counts requests to all five routes, ``api`` to the four API routes.
-FAULT_ROUTES: Final = (*ROUTES, "any", "api")
+# ``any`` counts requests to all five routes, ``api`` to the four API routes; the listing
+# (another host in reality) is faulted by its own name only.
+FAULT_ROUTES: Final = (*ROUTES, LISTING_ROUTE, "any", "api")
+# The public listing's faults: a 301 to the store's home page, and a page that is not JSON.
+STORE_HOME: Final = "https://microsoftedge.microsoft.com/addons/Microsoft-Edge-Extensions-Home"
+STORE_PAGE: Final = (
+    b"<!DOCTYPE html><html><head><title>Microsoft Edge Add-ons</title></head><body>"
+    b"<div id='root'></div></body></html>"
+)
 # The optional keys of a scenario's fault entry, beside ``route``, ``requests`` and ``kind``.
 FAULT_OPTIONS: Final = (
     "status",
@@ -147,6 +157,8 @@ _STATIC_FAULTS: Final[dict[str, tuple[int, bytes, str | None]]] = {
     "500": (500, b"", None),
     "502": (502, BAD_GATEWAY_HTML, HTML_TYPE),
     "503": (503, b"The service is unavailable.", TEXT_TYPE),
+    "moved": (301, b"", None),
+    "not_json": (200, STORE_PAGE, HTML_TYPE),
 }
 _BUILT_FAULTS: Final[dict[str, Callable[[dict[str, Any], str], Response]]] = {
     "429": _fault_429,
@@ -162,6 +174,8 @@ def fault_response(fault: Fault, operation_id: str) -> Response:
         response = Response(static[0], static[1], static[2])
     else:
         response = _BUILT_FAULTS[fault.kind](fault.options, operation_id)
+    if fault.kind == "moved":
+        response.set_header("Location", STORE_HOME)
     options = fault.options
     if "status" in options:
         response.status = options["status"]
