@@ -183,6 +183,14 @@ def test_check_live_fails_with_review_overdue_past_the_limit(listed, act):
     assert routes(sim) == ["listing"]
 
 
+def test_check_live_ignores_the_api_key_date_it_has_no_use_for(listed, act):
+    sim = listed("listing-live")
+    run = watch(act, sim, expect_version="1.2.3", api_key_expires="2020-01-01")
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "live"
+    assert run.outputs["api-key-days-left"] == ""
+
+
 def test_check_live_fails_when_the_listing_cannot_be_read(listed, act):
     sim = listed("listing-delisted")
     run = watch(act, sim, expect_version="1.2.3")
