@@ -267,7 +267,7 @@ class Settings(BaseSettings):
     @field_validator("store_url")
     @classmethod
     def _store_url(cls, value: str) -> str:
-        return _check_url(value.strip(), "the live version")
+        return _check_url(value.strip(), "the listing's answer")
 
     @field_validator("crx_id")
     @classmethod
