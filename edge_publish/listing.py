@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 import httpx
 
+from edge_publish.client._transport import http_client
 from edge_publish.constants import LISTING_PATH, LISTING_QUERY, LISTING_TIMEOUT, MAX_LISTING_BODY
 from edge_publish.errors import StoreListingUnavailable
 from edge_publish.package import parse_version
@@ -44,8 +45,6 @@ def read_live_version(
     Raises:
         StoreListingUnavailable: the listing could not be read, or holds no usable version.
     """
-    from edge_publish.client._transport import http_client
-
     where = f"The store listing of crx-id {crx_id}"
     try:
         # A client of its own: the API client's credentials can never reach this host.
@@ -96,7 +95,7 @@ def _version_of(body: bytes, where: str) -> str:
     except (UnicodeDecodeError, ValueError):
         raise StoreListingUnavailable(f"{where} is not JSON.") from None
     version = document.get("version") if isinstance(document, dict) else None
-    if parse_version(version) is None or not isinstance(version, str):
+    if not isinstance(version, str) or parse_version(version) is None:
         # The value is not shown: it is the server's text, and not a version.
         raise StoreListingUnavailable(f"{where} holds no usable version.")
     return version
