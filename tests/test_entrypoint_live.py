@@ -139,6 +139,16 @@ def test_a_listing_that_cannot_be_read_is_a_warning_and_the_publish_goes_on(
     assert "1.2.3 is in certification" in run.summary
 
 
+def test_a_listing_that_never_answers_times_out_into_a_warning(listed, act):
+    # The listing's timeout is 10 s: this test waits for it once.
+    sim = listed("listing-live", faults=[{"route": "listing", "kind": "stall"}])
+    run = publish(act, sim)
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "published"
+    [warning] = [w for w in annotations(run, "warning") if "Live version" in w]
+    assert "did not answer within 10 s" in warning
+
+
 # --- the review watch ----------------------------------------------------------------------
 def test_check_live_says_live_when_the_expected_version_is_served(listed, act):
     sim = listed("listing-live")
