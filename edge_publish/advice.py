@@ -8,12 +8,11 @@ advice per code, and a test keeps its codes and this table's in step.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+import difflib
+from typing import Final
 
-from edge_publish.constants import PARTNER_CENTER_API_URL
-
-if TYPE_CHECKING:
-    from edge_publish.errors import EdgePublishError
+from edge_publish.constants import API_ROOT, PARTNER_CENTER_API_URL
+from edge_publish.errors import EdgePublishError
 
 # Sentences that warnings use too, so that a warning and an error give the same fix.
 KEY_RENEWAL: Final = (
@@ -123,7 +122,13 @@ SITUATIONS: Final[dict[str, str]] = {
     ),
     "probe-answered-by-another": (
         "Check api-url, and the proxy in front of it: the answer did not come from the Edge "
-        "Add-ons API."
+        "Add-ons API. With the default api-url, the store's front door answered without the API "
+        "behind it: re-run later."
+    ),
+    "api-url-not-the-api": (
+        f"Set api-url to the API's root, {API_ROOT}, with no path (not …/v1), or leave it unset; "
+        "if it is already, a proxy or portal on the way answers instead of the API (check "
+        "HTTPS_PROXY and NO_PROXY)."
     ),
     "tls-hostname": (
         "Check api-url: the certificate is valid, but for another host (a proxy that does not "
@@ -137,6 +142,26 @@ SITUATIONS: Final[dict[str, str]] = {
         "the Chromium zip."
     ),
 }
+
+
+def _default_codes(root: type[EdgePublishError]) -> set[str]:
+    """The ``default_code`` of every error class under *root* (the root's own excluded)."""
+    found: set[str] = set()
+    for leaf in root.__subclasses__():
+        found |= {leaf.default_code, *_default_codes(leaf)}
+    return found
+
+
+# Every error-code a failure can have: the store's documented codes and ours. Each has its
+# advice, so the advice table is the list; the error classes' own codes are added for safety.
+KNOWN_CODES: Final = frozenset(ADVICE) | frozenset(_default_codes(EdgePublishError))
+
+
+def closest_code(code: str) -> str:
+    """The known error code nearest to *code* (letter case ignored), for "did you mean"."""
+    by_folded = {known.casefold(): known for known in sorted(KNOWN_CODES)}
+    (nearest,) = difflib.get_close_matches(code.casefold(), list(by_folded), n=1, cutoff=0.0)
+    return by_folded[nearest]
 
 
 def advice_for(error: EdgePublishError) -> str:

@@ -38,6 +38,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from edge_publish.advice import KNOWN_CODES, closest_code
 from edge_publish.constants import (
     API_ROOT,
     CERTIFICATION_BUSINESS_DAYS,
@@ -349,6 +350,18 @@ class Settings(BaseSettings):
             ) from None
         return value
 
+    @field_validator("treat_as_success")
+    @classmethod
+    def _known_codes(cls, value: str) -> str:
+        # A typo would silently never match, and fail the release it was meant to pass.
+        for code in _codes(value):
+            if code not in KNOWN_CODES:
+                raise ValueError(
+                    f"lists {code!r}, which is no error code edge-publish or the store gives; "
+                    f"the closest known code is {closest_code(code)!r}"
+                )
+        return value
+
     @model_validator(mode="after")
     def _auth_rules(self) -> Settings:
         if self.check_live:
@@ -357,6 +370,11 @@ class Settings(BaseSettings):
         missing = [input_name(name) for name in required if not getattr(self, name)]
         if missing:
             raise ValueError(f"`{missing[0]}` is required; set it in the step's `with:`")
+        if self.dry_run and self.upload_only:
+            raise ValueError(
+                "`dry-run` and `upload-only` are both set; a dry run sends nothing, so drop one: "
+                "`dry-run` to check only, `upload-only` to upload without publishing"
+            )
         if self.check_credentials and (self.dry_run or self.upload_only):
             other = "dry-run" if self.dry_run else "upload-only"
             raise ValueError(
@@ -423,7 +441,12 @@ class Settings(BaseSettings):
     @property
     def treat_as_success_codes(self) -> frozenset[str]:
         """The codes of ``treat-as-success``, trimmed."""
-        return frozenset(c.strip() for c in self.treat_as_success.split(",") if c.strip())
+        return frozenset(_codes(self.treat_as_success))
+
+
+def _codes(listed: str) -> list[str]:
+    """The codes of a comma-separated list, trimmed, empty ones dropped."""
+    return [code.strip() for code in listed.split(",") if code.strip()]
 
 
 _TYPE_ERRORS = {

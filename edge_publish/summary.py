@@ -159,8 +159,9 @@ def _credentials(outcome: Outcome) -> list[str]:
         "",
         (
             f"- **Checked:** the store accepted `client-id` and the {outcome.auth_method} "
-            "credentials: a read-only status request for an operation that cannot exist "
-            "answered 404, where a refused key answers 401 and a refused client id 403."
+            "credentials: a read-only status request for an operation that cannot exist was "
+            "refused without them (401) and answered with the API's own 404 with them, where "
+            "a refused key answers 401 and a refused client id 403."
         ),
         (
             "- **Not checked:** that `product-id` names a product of this account (the API "

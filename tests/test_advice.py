@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from edge_publish import errors
-from edge_publish.advice import ADVICE, SITUATIONS, advice_for
+from edge_publish.advice import ADVICE, KNOWN_CODES, SITUATIONS, advice_for, closest_code
 from edge_publish.errors import ApiError, EdgePublishError, InvalidPackage, OperationFailed
 from tests.support.actions_runner import assert_fix_said_once
 
@@ -26,6 +26,15 @@ def test_advice_by_situation_comes_before_advice_by_code():
     assert advice_for(plain) == ADVICE["NotFound"]
     assert advice_for(operation) == SITUATIONS["operation-unknown"]
     assert advice_for(EdgePublishError("x", code="SomethingNew")) == ""
+
+
+def test_every_code_a_failure_can_have_is_known_and_has_its_advice():
+    # KNOWN_CODES (what treat-as-success accepts) is the advice table: every error class's
+    # code and every code the package sets by name has its advice, so the README lists it too.
+    assert {code for _, code, _ in _error_messages()} <= set(ADVICE)
+    assert set(ADVICE) == KNOWN_CODES
+    assert {"NoModulesUpdated", "InProgressSubmission", "PublishUncertain"} <= KNOWN_CODES
+    assert closest_code("NoModuleUpdated") == "NoModulesUpdated"
 
 
 def test_a_failure_with_listed_errors_is_not_told_to_re_run():

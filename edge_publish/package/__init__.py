@@ -1,7 +1,7 @@
 """Package checks: catch every definite mistake in the zip before the first request.
 
 A package the store refuses after the upload costs the user a release cycle, and the store's
-messages are vague. So whatever Chromium's loader (and so Edge Add-ons) definitely refuses is
+messages are vague. So whatever Chromium's loader or the store itself definitely refuses is
 an *error* here, found locally before anything is sent. A false rejection stops someone's
 release, which is worse than a miss, so anything less certain is a *warning*: it is annotated,
 and it stops the run only in ``strict`` mode. *Notices* are information only.

@@ -21,8 +21,10 @@ from edge_publish.simulator._contract import (
     JSON_TYPE,
     LISTING_ROUTE,
     NOT_FOUND_JSON,
+    PORTAL_HTML,
     ROUTES,
     TEXT_TYPE,
+    WEB_SITE_NOT_FOUND,
     Response,
     iso_time,
     json_response,
@@ -48,8 +50,9 @@ FAULT_KINDS: Final = (
     "truncated_json",
     "redirect",
     "endless",
+    "front_door_404",
+    "portal",
     "moved",
-    "not_json",
 )
 # Kinds the socket server carries out; every other kind answers with `fault_response`.
 WIRE_KINDS: Final = frozenset(
@@ -64,12 +67,8 @@ DEFAULT_CHAOS_KINDS: Final = ("429", "502", "503", "drop_before_body")
 # ``any`` counts requests to all five routes, ``api`` to the four API routes; the listing
 # (another host in reality) is faulted by its own name only.
 FAULT_ROUTES: Final = (*ROUTES, LISTING_ROUTE, "any", "api")
-# The public listing's faults: a 301 to the store's home page, and a page that is not JSON.
+# Where the public listing has been seen to send a request instead (the ``moved`` fault).
 STORE_HOME: Final = "https://microsoftedge.microsoft.com/addons/Microsoft-Edge-Extensions-Home"
-STORE_PAGE: Final = (
-    b"<!DOCTYPE html><html><head><title>Microsoft Edge Add-ons</title></head><body>"
-    b"<div id='root'></div></body></html>"
-)
 # The optional keys of a scenario's fault entry, beside ``route``, ``requests`` and ``kind``.
 FAULT_OPTIONS: Final = (
     "status",
@@ -157,8 +156,12 @@ _STATIC_FAULTS: Final[dict[str, tuple[int, bytes, str | None]]] = {
     "500": (500, b"", None),
     "502": (502, BAD_GATEWAY_HTML, HTML_TYPE),
     "503": (503, b"The service is unavailable.", TEXT_TYPE),
+    # Azure's front door answering for an API that is not behind it (seen on a bad day).
+    "front_door_404": (404, WEB_SITE_NOT_FOUND, HTML_TYPE),
+    # A portal or captive proxy that answers every path with a page, credentials or not.
+    "portal": (200, PORTAL_HTML, HTML_TYPE),
+    # The public listing, sent to the store's home page.
     "moved": (301, b"", None),
-    "not_json": (200, STORE_PAGE, HTML_TYPE),
 }
 _BUILT_FAULTS: Final[dict[str, Callable[[dict[str, Any], str], Response]]] = {
     "429": _fault_429,

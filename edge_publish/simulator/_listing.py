@@ -5,8 +5,9 @@ details, under the real service's field names. The item is the scenario's ``list
 starts at its ``version``, and each successful publish puts the version of the package in the
 draft in review, live ``review_seconds`` after the publish settled (the time a real review
 takes, in the simulator's seconds; null, the default, is a review that never ends). An
-unknown crx id is a 404, as a delisted item is. The listing's other faults (a 301 to the home
-page, a body that is not JSON) are fault kinds of the ``listing`` route (`_faults`).
+unknown crx id is a 404, as a delisted item is. The listing's other faults are fault kinds of
+the ``listing`` route (`_faults`): ``moved`` (a 301 to the home page), ``portal`` (a page, not
+JSON), ``stall`` (no answer).
 
 The state (`StoreListing`) is guarded by the `State` lock that its callers hold.
 """

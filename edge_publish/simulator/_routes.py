@@ -26,6 +26,7 @@ from edge_publish.simulator._contract import (
     Request,
     Response,
     json_response,
+    no_such_path,
     not_found,
 )
 from edge_publish.simulator._listing import package_version
@@ -43,9 +44,14 @@ def same(given: str, expected: str) -> bool:
 
 
 def contract_response(request: Request, state: State) -> Response:
-    """The contract's answer: 404s, then credentials, then the route itself."""
+    """The contract's answer: 404s, then credentials, then the route itself.
+
+    Each way of missing gets its own answer: an unknown path is the gateway's JSON 404 (no
+    credential looked at), a missing credential a 401 "Invalid Azure AD JWT", a wrong key an
+    empty 401, a wrong client id a 403, and an unknown product or operation the API's JSON 404.
+    """
     if request.route is None:
-        return not_found()
+        return no_such_path()
     if request.route == "journal":
         return json_response(200, state.journal())
     if request.route == "token":
@@ -72,11 +78,15 @@ def contract_response(request: Request, state: State) -> Response:
 def authorize(request: Request, state: State) -> Response | None:
     """Check v1.1 (ApiKey + X-ClientID) or v1 (Bearer) credentials; None when they pass.
 
-    A refused key is a 401 (empty, as an expired key gives); a right key with a wrong or
-    missing client id is a 403 ``Client ID is Invalid``.
+    No ``Authorization`` at all is the gateway's 401 ``Invalid Azure AD JWT``; a refused key
+    is a 401 (empty, as an expired key gives); a right key with a wrong or missing client id
+    is a 403 ``Client ID is Invalid``.
     """
     scenario = state.scenario
-    scheme, _, credential = (request.header("Authorization") or "").strip().partition(" ")
+    given = (request.header("Authorization") or "").strip()
+    if not given:
+        return Response(401, INVALID_JWT_JSON, JSON_TYPE)
+    scheme, _, credential = given.partition(" ")
     if scheme.lower() == "bearer":
         if state.token_valid(credential.strip()):
             return None

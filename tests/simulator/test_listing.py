@@ -145,7 +145,7 @@ def test_the_package_version_is_read_from_the_zip(data: bytes, version: str | No
     [
         ("404", 404, lambda r: True),
         ("moved", 301, lambda r: r.headers["location"].endswith("Microsoft-Edge-Extensions-Home")),
-        ("not_json", 200, lambda r: r.text.startswith("<!DOCTYPE html>")),
+        ("portal", 200, lambda r: r.text.startswith("<!DOCTYPE html>")),
     ],
 )
 def test_the_listing_faults(start: StartSim, connect: Connect, kind, status, check) -> None:

@@ -174,6 +174,12 @@ def run_action(
     )
 
 
+def runner_would_obey(line: str) -> bool:
+    """Whether the runner could read *line* as a workflow command: ``::`` after any leading
+    spaces, or the legacy ``##[``, which it matches anywhere in a line."""
+    return line.lstrip().startswith("::") or "##[" in line
+
+
 def outside_code(markdown: str) -> str:
     """The Markdown with fenced code blocks and code spans removed: what renders as markup."""
     import re
