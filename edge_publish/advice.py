@@ -97,6 +97,14 @@ ADVICE: Final[dict[str, str]] = {
     "Cancelled": (
         "Check the product in Partner Center, and re-run if the submission is not there."
     ),
+    "StoreListingUnavailable": (
+        "Check crx-id against the end of the store listing's URL, and that the extension is "
+        "listed; if the listing is only down for a while, the next scheduled run will tell."
+    ),
+    "ReviewOverdue": (
+        "Contact Microsoft support through Partner Center (Help and support) with the product "
+        "id and the version in review: Microsoft's own tracker points there for stuck reviews."
+    ),
     "Unexpected": (
         "This is a bug in edge-publish: please report it with the log (secrets are masked)."
     ),
@@ -137,6 +145,9 @@ SITUATIONS: Final[dict[str, str]] = {
     "resume-unknown": (
         "Check publish-operation-id: give the publish-operation-id output of an earlier run "
         "for the same product-id."
+    ),
+    "version-below-live": (
+        "Raise the version in manifest.json above the live one, rebuild the package, and re-run."
     ),
     "firefox-build": (
         "Upload the Chromium build of the extension; if zip-path is a glob, make it match only "

@@ -23,6 +23,10 @@ OPERATION_ID_PATTERN: Final = r"^(?!\.+$)[A-Za-z0-9._~-]{1,200}$"
 PARTNER_CENTER_PRODUCT_URL: Final = (
     "https://partner.microsoft.com/dashboard/microsoftedge/{product_id}/packages/overview"
 )
+# The public store listing: read without credentials, and only for its version string.
+STORE_URL: Final = "https://microsoftedge.microsoft.com"
+LISTING_PATH: Final = "/addons/getproductdetailsbycrxid/{crx_id}"
+LISTING_QUERY: Final = {"hl": "en-US", "gl": "US"}
 PARTNER_CENTER_API_URL: Final = (
     "https://partner.microsoft.com/dashboard/microsoftedge/publishersettings"
 )
@@ -30,6 +34,9 @@ PARTNER_CENTER_API_URL: Final = (
 # --- Defaults of the inputs (action.yml and the settings model must agree) ----------------
 DEFAULT_OPERATION_TIMEOUT: Final = 600.0
 DEFAULT_RETRIES: Final = 5
+
+# Microsoft's word on certification: "up to 7 business days"; review-days-limit's default.
+CERTIFICATION_BUSINESS_DAYS: Final = 7
 
 # A warning annotation once api-key-expires is this many days away or fewer.
 KEY_EXPIRY_WARNING_DAYS: Final = 14
@@ -46,6 +53,11 @@ SLOW_UPLOAD_BYTES_PER_SECOND: Final = MIB
 
 # --- Response size caps ---------------------------------------------------------------------
 MAX_STATUS_BODY: Final = MIB
+# A listing is a few kilobytes (its description and manifest included).
+MAX_LISTING_BODY: Final = MIB
+
+# The public listing is a nicety before a publish: it gets a short timeout, and no retry.
+LISTING_TIMEOUT: Final = 10.0
 
 # --- Upload streaming -----------------------------------------------------------------------
 UPLOAD_CHUNK: Final = MIB

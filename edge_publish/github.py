@@ -85,6 +85,10 @@ class ActionsUI:
         """A warning annotation."""
         annotate("warning", message, title)
 
+    def notice(self, message: str, title: str) -> None:
+        """A notice annotation."""
+        annotate("notice", message, title)
+
 
 @contextmanager
 def group(title: str) -> Iterator[None]:

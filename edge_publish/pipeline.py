@@ -39,6 +39,7 @@ from edge_publish.errors import (
     ProtocolError,
     ValidationFailed,
 )
+from edge_publish.live import check_live, precheck
 from edge_publish.log import ServerText, get_logger
 from edge_publish.outcome import OperationRecord, Outcome
 
@@ -81,6 +82,16 @@ class RunnerUI(Protocol):
     def warn(self, message: str, title: str) -> None:
         """Show a warning annotation."""
 
+    def notice(self, message: str, title: str) -> None:
+        """Show a notice annotation."""
+
+
+def read_listing(store_url: str, crx_id: str) -> str:
+    """The live version from the public store listing (`edge_publish.listing`)."""
+    from edge_publish.listing import read_live_version
+
+    return read_live_version(store_url, crx_id)
+
 
 @dataclass
 class Pipeline:
@@ -94,6 +105,7 @@ class Pipeline:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     today: Callable[[], dt.date] = field(default=today_utc)
+    listing: Callable[[str, str], str] = read_listing
 
     def __post_init__(self) -> None:
         """Bind the logger."""
@@ -111,6 +123,10 @@ class Pipeline:
         outcome.auth_method = s.auth_method
         outcome.notes_length = len(s.notes_for_certification)
         outcome.checks = s.package_checks
+        if s.check_live:  # the public listing only: no key, no package, nothing for the API
+            with self.ui.phase("Check the live version"):
+                check_live(s, outcome, self.ui, self._live_version, self.today())
+            return
         self._check_key_expiry()
         if s.auth_method == "client-secret" and not s.dry_run:
             self.ui.warn(
@@ -132,6 +148,10 @@ class Pipeline:
         if s.dry_run:
             self._dry_run(package)
             return
+        if s.crx_id:
+            with self.ui.phase("Compare with the live version"):
+                if precheck(s, outcome, self.ui, self._live_version):
+                    return
         with self.make_client() as client:
             with self.ui.phase("Upload the package"):
                 self._upload(client, package)
@@ -142,6 +162,9 @@ class Pipeline:
                 self._publish(client)
 
     # --- phases -------------------------------------------------------------------------------
+    def _live_version(self) -> str:
+        return self.listing(self.settings.store_url, self.settings.crx_id)
+
     def _check_key_expiry(self) -> None:
         expires = self.settings.api_key_expires
         if expires is None:

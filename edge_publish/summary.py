@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 from edge_publish.advice import advice_for
 from edge_publish.constants import PARTNER_CENTER_PRODUCT_URL
 from edge_publish.files import human_size
+from edge_publish.live import in_review_line
 
 if TYPE_CHECKING:
     from edge_publish.outcome import OperationRecord, Outcome
@@ -30,6 +31,11 @@ _HEADLINE: Final = {
     ("check-credentials", "authorized"): (
         "✅ Microsoft Edge Add-ons accepted the credentials; nothing was sent"
     ),
+    ("publish", "live"): "✅ Already live in Microsoft Edge Add-ons: nothing was sent",
+    ("upload-only", "live"): "✅ Already live in Microsoft Edge Add-ons: nothing was sent",
+    ("check-live", "live"): "✅ Live in Microsoft Edge Add-ons",
+    ("check-live", "in-review"): "⏳ Not live yet: the version is still in review",
+    ("check-live", "failed"): "❌ The review watch failed",
     ("publish", "failed"): "❌ Publishing to Microsoft Edge Add-ons failed",
     ("upload-only", "failed"): "❌ Uploading to Microsoft Edge Add-ons failed",
     ("dry-run", "failed"): "❌ Dry run: the inputs or the package are invalid",
@@ -100,6 +106,7 @@ def render(outcome: Outcome) -> str:
         if outcome.sha256:
             package += f", sha256 {code_span(outcome.sha256)}"
         lines.append(f"| Package | {package} |")
+    lines += _live_rows(outcome)
     if outcome.key_expires is not None:
         lines.append(f"| API key | {_key_expiry(outcome.key_expires, outcome.key_days_left)} |")
     if outcome.mode in _UPLOADS:
@@ -112,8 +119,22 @@ def render(outcome: Outcome) -> str:
         url = PARTNER_CENTER_PRODUCT_URL.format(product_id=outcome.product_id)
         lines.append(f"| Partner Center | [product {outcome.product_id}]({url}) |")
     lines.append("")
+    if outcome.result == "published":
+        lines += [in_review_line(outcome.live_version, outcome.extension_version), ""]
     lines += _dry_run(outcome) + _credentials(outcome) + _checks(outcome) + _error(outcome)
     return "\n".join(lines) + "\n"
+
+
+def _live_rows(outcome: Outcome) -> list[str]:
+    # Versions are shown only once checked against Chromium's rule: they hold no markup.
+    rows = []
+    if outcome.expect_version:
+        rows.append(f"| Expected version | {code_span(outcome.expect_version)} |")
+    if outcome.live_version:
+        rows.append(f"| Live in the store | {code_span(outcome.live_version)} |")
+    if outcome.review_days is not None:
+        rows.append(f"| In review | {outcome.review_days} business day(s) |")
+    return rows
 
 
 def _dry_run(outcome: Outcome) -> list[str]:

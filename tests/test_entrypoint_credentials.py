@@ -35,6 +35,7 @@ def test_a_key_far_from_expiry_logs_the_days_left_and_warns_nothing(simulator, a
     run = act(sim, api_key_expires=in_days(40))
     assert run.returncode == 0, run.log
     assert "days_left=40" in run.stdout
+    assert run.outputs["api-key-days-left"] == "40"
     assert not [w for w in warnings(run) if "expires" in w]
     assert f"expires on {in_days(40)}, in 40 day(s)" in run.summary
 

@@ -57,12 +57,16 @@ class FakeClient:
 class Runner:
     def __init__(self):
         self.warnings = []
+        self.notices = []
 
     def phase(self, title):
         return nullcontext()
 
     def warn(self, message, title):
         self.warnings.append((title, message))
+
+    def notice(self, message, title):
+        self.notices.append((title, message))
 
 
 OK = ("Succeeded", "", "Successfully created submission with ID sub-1")
@@ -192,3 +196,39 @@ def test_undocumented_status_is_a_protocol_error(package):
     with pytest.raises(ProtocolError, match="'Cancelled', which the API does not document"):
         pipeline.run()
     assert report.upload.status == "Cancelled"
+
+
+CRX = "abpkgnmfdoeijclhabpkgnmfdoeijclh"
+
+
+def no_client():
+    raise AssertionError("no API client may be made")
+
+
+@pytest.mark.parametrize(("live", "result"), [("1.2.3", "live"), ("1.2.2", "published")])
+def test_the_live_version_is_read_before_any_client_is_made(package, live, result):
+    client = FakeClient([OK], [OK])
+    pipeline, report, runner, _ = make(package, client, crx_id=CRX)
+    read: list[tuple[str, str]] = []
+    pipeline.listing = lambda url, crx: read.append((url, crx)) or live
+    if result == "live":
+        pipeline.make_client = no_client
+    pipeline.run()
+    assert read == [("https://microsoftedge.microsoft.com", CRX)]
+    assert (report.result, report.live_version) == (result, live)
+    assert len(runner.notices) == (result == "live")
+
+
+def test_check_live_makes_no_client_and_reads_no_package(tmp_path):
+    settings = Settings(product_id=GUID, check_live=True, crx_id=CRX, expect_version="1.2.3")
+    outcome = Outcome()
+    pipeline = Pipeline(
+        settings=settings,
+        ui=Runner(),
+        outcome=outcome,
+        workspace=tmp_path,
+        make_client=no_client,
+        listing=lambda url, crx: "1.2.3",
+    )
+    pipeline.run()
+    assert (outcome.mode, outcome.result, outcome.package_path) == ("check-live", "live", "")

@@ -21,6 +21,7 @@ from edge_publish.package._archive import Entries, EntryError, read_entry
 from edge_publish.package._chromium_json import ParseError, json_kind, parse_json
 from edge_publish.package._findings import Findings, cut, listing, show
 from edge_publish.package._references import check_references
+from edge_publish.package._version import MAX_VERSION_PART, NUMERIC_VERSION, version_parts
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -31,12 +32,10 @@ MAX_MANIFEST_BYTES: Final = MIB
 MAX_MESSAGES_BYTES: Final = MIB
 # The stores' documented limit on the extension's name; Chromium itself loads longer names.
 MAX_NAME_LENGTH: Final = 75
-MAX_VERSION_PART: Final = 65535
 SCHEMA_FILE: Final = "manifest.schema.json"
 
 _MV2: Final = 2
 _MV3: Final = 3
-_NUMERIC_VERSION = re.compile(r"[0-9]+(?:\.[0-9]+){0,3}")
 _MSG_REFERENCE = re.compile(r"__MSG_(.*?)__")
 
 
@@ -327,11 +326,10 @@ def _is_json_integer(_checker: object, instance: object) -> bool:
 
 def _check_version(version: object, findings: Findings) -> None:
     """The version rules a pattern cannot say, and the stores' stricter ones as warnings."""
-    if not isinstance(version, str) or not _NUMERIC_VERSION.fullmatch(version):
+    if not isinstance(version, str) or not NUMERIC_VERSION.fullmatch(version):
         return  # not a version at all: the schema has said so
     parts = version.split(".")
-    # Leading zeros are stripped before int(), which refuses strings of over 4300 digits.
-    digits = [part.lstrip("0") or "0" for part in parts]
+    digits = version_parts(version)
     too_big = [p for p, d in zip(parts, digits, strict=True) if int(d[:6]) > MAX_VERSION_PART]
     if too_big:
         findings.error(

@@ -37,6 +37,8 @@ GUID_RE: Final = re.compile(GUID_PATTERN)
 # --- Routes ---------------------------------------------------------------------------------
 ROUTES: Final = ("upload", "upload_status", "publish", "publish_status", "token")
 API_ROUTES: Final = frozenset({"upload", "upload_status", "publish", "publish_status"})
+# The public store listing: another host in reality, so neither an API route nor in "any".
+LISTING_ROUTE: Final = "listing"
 _ROUTE_TABLE: Final = (
     ("POST", re.compile(r"^/v1/products/(?P<product>[^/]+)/submissions/draft/package$"), "upload"),
     (
@@ -53,6 +55,7 @@ _ROUTE_TABLE: Final = (
         "publish_status",
     ),
     ("POST", re.compile(r"^/(?P<tenant>[^/]+)/oauth2/v2\.0/token$"), "token"),
+    ("GET", re.compile(r"^/addons/getproductdetailsbycrxid/(?P<crx>[^/]+)$"), LISTING_ROUTE),
 )
 # The simulator's own route: the journal, unauthenticated, never faulted, never recorded.
 JOURNAL_PATH: Final = "/_simulator/journal"

@@ -19,6 +19,7 @@ from edge_publish.simulator._contract import (
     CLIENT_ID_INVALID,
     HTML_TYPE,
     JSON_TYPE,
+    LISTING_ROUTE,
     NOT_FOUND_JSON,
     PORTAL_HTML,
     ROUTES,
@@ -51,6 +52,7 @@ FAULT_KINDS: Final = (
     "endless",
     "front_door_404",
     "portal",
+    "moved",
 )
 # Kinds the socket server carries out; every other kind answers with `fault_response`.
 WIRE_KINDS: Final = frozenset(
@@ -62,8 +64,11 @@ NO_ANSWER_KINDS: Final = frozenset({"drop", "drop_before_body", "drop_after_effe
 # Chaos faults promise to have no effect, so this one is never drawn.
 CHAOS_KINDS: Final = tuple(kind for kind in FAULT_KINDS if kind != "drop_after_effect")
 DEFAULT_CHAOS_KINDS: Final = ("429", "502", "503", "drop_before_body")
-# ``any`` counts requests to all five routes, ``api`` to the four API routes.
-FAULT_ROUTES: Final = (*ROUTES, "any", "api")
+# ``any`` counts requests to all five routes, ``api`` to the four API routes; the listing
+# (another host in reality) is faulted by its own name only.
+FAULT_ROUTES: Final = (*ROUTES, LISTING_ROUTE, "any", "api")
+# Where the public listing has been seen to send a request instead (the ``moved`` fault).
+STORE_HOME: Final = "https://microsoftedge.microsoft.com/addons/Microsoft-Edge-Extensions-Home"
 # The optional keys of a scenario's fault entry, beside ``route``, ``requests`` and ``kind``.
 FAULT_OPTIONS: Final = (
     "status",
@@ -155,6 +160,8 @@ _STATIC_FAULTS: Final[dict[str, tuple[int, bytes, str | None]]] = {
     "front_door_404": (404, WEB_SITE_NOT_FOUND, HTML_TYPE),
     # A portal or captive proxy that answers every path with a page, credentials or not.
     "portal": (200, PORTAL_HTML, HTML_TYPE),
+    # The public listing, sent to the store's home page.
+    "moved": (301, b"", None),
 }
 _BUILT_FAULTS: Final[dict[str, Callable[[dict[str, Any], str], Response]]] = {
     "429": _fault_429,
@@ -170,6 +177,8 @@ def fault_response(fault: Fault, operation_id: str) -> Response:
         response = Response(static[0], static[1], static[2])
     else:
         response = _BUILT_FAULTS[fault.kind](fault.options, operation_id)
+    if fault.kind == "moved":
+        response.set_header("Location", STORE_HOME)
     options = fault.options
     if "status" in options:
         response.status = options["status"]

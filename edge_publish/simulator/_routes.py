@@ -18,6 +18,7 @@ from edge_publish.simulator._contract import (
     HTML_TYPE,
     INVALID_JWT_JSON,
     JSON_TYPE,
+    LISTING_ROUTE,
     TEXT_TYPE,
     TOKEN_LIFETIME,
     WEB_SITE_NOT_FOUND,
@@ -28,6 +29,7 @@ from edge_publish.simulator._contract import (
     no_such_path,
     not_found,
 )
+from edge_publish.simulator._listing import package_version
 from edge_publish.simulator._state import Operation, State
 
 
@@ -54,6 +56,8 @@ def contract_response(request: Request, state: State) -> Response:
         return json_response(200, state.journal())
     if request.route == "token":
         return token(request, state)
+    if request.route == LISTING_ROUTE:  # public: no credentials, no product
+        return state.listing_document(request)
     product = request.params["product"]
     if not GUID_RE.match(product):
         return Response(404, WEB_SITE_NOT_FOUND, HTML_TYPE)
@@ -109,7 +113,11 @@ def upload(request: Request, state: State) -> Response:
         message = "The request body must be the package (a zip file)."
         return json_response(400, {"statusCode": 400, "message": message})
     operation = state.create_operation(
-        "upload", request.params["product"], package_size=body.size, package_sha256=body.sha256
+        "upload",
+        request.params["product"],
+        package_size=body.size,
+        package_sha256=body.sha256,
+        package_version=None if state.listing is None else package_version(body.data),
     )
     return accepted(operation, state)
 
