@@ -73,33 +73,30 @@ def test_the_image_job_pushes_the_full_version_only_and_reuses_an_earlier_push()
     assert "scripts/image-facts" in run_text("image")
 
 
-def test_the_release_commit_is_made_on_the_commits_tree():
-    text = run_text("release-commit")
-    assert 'base_tree=$(git rev-parse "$GITHUB_SHA^{tree}")' in text
-    assert '--arg base "$base_tree"' in text
-    assert "scripts/pin_action_image.py" in text
+# Each job's scripts say what it does: (job, what must be in them).
+SCRIPT_FACTS = [
+    ("check", "git/ref/tags/$tag"),  # git
+    ("check", "scripts/image-facts"),  # GHCR
+    ("check", "https://pypi.org/pypi/edge-publish/$VERSION/json"),  # PyPI
+    ("check", "scripts/release_plan.py"),  # the plan
+    ("release-commit", "scripts/pin_action_image.py"),
+    ("release-commit", 'base_tree=$(git rev-parse "$GITHUB_SHA^{tree}")'),  # a TREE
+    ("release-commit", '--arg base "$base_tree"'),
+    ("verify", 'DOCKER_CONFIG=$(mktemp -d) docker pull --quiet "$IMAGE@$DIGEST"'),  # anonymous
+    ("verify", "must be made public"),
+    ("verify", "for platform in linux/amd64 linux/arm64"),
+    ("refs", '!= "$TREE"'),  # an existing tag on the same tree is accepted
+    ("refs", 'for moving in "$MAJOR" "$MINOR"'),
+    ("refs", 'skopeo copy --all "docker://$IMAGE@$DIGEST" "docker://$IMAGE:$moving"'),
+]
 
 
-def test_verify_pulls_anonymously_and_runs_the_pinned_image_on_both_platforms():
-    text = run_text("verify")
-    assert 'DOCKER_CONFIG=$(mktemp -d) docker pull --quiet "$IMAGE@$DIGEST"' in text
-    assert "must be made public" in text
-    assert "for platform in linux/amd64 linux/arm64" in text
+@pytest.mark.parametrize(("job", "fragment"), SCRIPT_FACTS)
+def test_each_jobs_script_does_its_part(job, fragment):
+    assert fragment in run_text(job)
+
+
+def test_verify_runs_the_pinned_action_itself_and_arm64_under_qemu():
     (qemu,) = steps_using("verify", "docker/setup-qemu-action")
     assert qemu["with"]["platforms"] == "arm64"
     assert any(s.get("uses") == "./" for s in JOBS["verify"]["steps"])
-
-
-def test_refs_accept_an_existing_tag_on_the_same_tree_and_move_the_image_tags():
-    text = run_text("refs")
-    assert '!= "$TREE"' in text
-    assert 'skopeo copy --all "docker://$IMAGE@$DIGEST" "docker://$IMAGE:$moving"' in text
-    assert 'for moving in "$MAJOR" "$MINOR"' in text
-
-
-def test_check_asks_git_the_registry_and_pypi_and_prints_the_plan():
-    text = run_text("check")
-    assert "git/ref/tags/$tag" in text
-    assert "scripts/image-facts" in text
-    assert "https://pypi.org/pypi/edge-publish/$VERSION/json" in text
-    assert "scripts/release_plan.py" in text
