@@ -75,7 +75,8 @@ ADVICE: Final[dict[str, str]] = {
     "NetworkError": "Re-run the job later; raise retries if this happens often.",
     "PublishUncertain": (
         "Most likely this run's own submission is in review: check the product in Partner "
-        "Center, and do not cancel that submission or re-run the job, so as not to submit twice."
+        "Center; do not cancel that submission, and do not re-run the job, so as not to submit "
+        "twice."
     ),
     "ProtocolError": (
         "Re-run later, and report it if it persists (the request id helps Microsoft support)."

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from edge_publish.simulator import _wire
 from tests.simulator.helpers import (
     NOT_FOUND,
     PACKAGE,
@@ -175,7 +176,10 @@ def test_slow_answers_normally_after_the_delay(start: StartSim, connect: Connect
     assert len(sim.journal()["operations"]) == 1
 
 
-def test_stall_never_answers_and_does_not_block_stop(start: StartSim, connect: Connect) -> None:
+def test_stall_never_answers_and_does_not_block_stop(
+    start: StartSim, connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_wire, "STOP_JOIN_SECONDS", 3600.0)  # a stop that waited would hang
     sim = start(faults=[{"route": "upload_status", "kind": "stall"}])
     client = connect(sim, timeout=0.5)
     with pytest.raises(httpx.ReadTimeout):
@@ -189,9 +193,7 @@ def test_stall_never_answers_and_does_not_block_stop(start: StartSim, connect: C
     try:
         hanging.sendall(f"GET {upload_status(PRODUCT)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         wait_for(lambda: len(sim.state.route_counts) > 0 and sim.state.route_counts["any"] == 2)
-        started = time.monotonic()
         sim.stop()
-        assert time.monotonic() - started < 1.0
     finally:
         hanging.close()
 
