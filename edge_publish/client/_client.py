@@ -28,7 +28,7 @@ from edge_publish.client._answers import (
     request_id,
 )
 from edge_publish.client._failures import translate, url_path
-from edge_publish.client._policy import HttpStatusError, RequestKind
+from edge_publish.client._policy import HttpStatusError, RequestKind, submits
 from edge_publish.client._retry import Retrier
 from edge_publish.client._transport import http_client
 from edge_publish.constants import (
@@ -296,7 +296,7 @@ class EdgeClient:
                     )
                     return parse(response, body)
         except EdgePublishError as exc:
-            if kind is RequestKind.PUBLISH and not isinstance(exc, PublishUncertain):
+            if submits(kind) and not isinstance(exc, PublishUncertain):
                 # The store accepted the publish (2xx) but its answer is unusable: the
                 # submission exists, and must not be sent again.
                 raise PublishUncertain(

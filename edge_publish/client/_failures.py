@@ -19,6 +19,7 @@ from edge_publish.client._policy import (
     HttpStatusError,
     RequestKind,
     may_have_taken_effect,
+    submits,
 )
 from edge_publish.client._retry import Retrier, server_wait
 from edge_publish.client._transport import certificate_failure, is_hostname_mismatch
@@ -122,7 +123,7 @@ def _uncertain(kind: RequestKind, exc: Exception, retrier: Retrier) -> PublishUn
 
     The run then never blames another submission: its own may be the one in review.
     """
-    if kind is not RequestKind.PUBLISH:
+    if not submits(kind):
         return None
     last = may_have_taken_effect(kind, exc)
     if not last and not retrier.maybe_took_effect:

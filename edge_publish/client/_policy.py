@@ -86,6 +86,16 @@ def sent_nothing(exc: BaseException) -> bool:
     return isinstance(exc, _NOT_SENT)
 
 
+def submits(kind: RequestKind) -> bool:
+    """Whether a request of *kind* makes a submission, so that doubt about it is the run's.
+
+    A publish does; a repeated upload only replaces the draft, and the others only read. A
+    publish whose answer is unusable, or that may have taken effect and then failed, ends
+    with `PublishUncertain`.
+    """
+    return kind is RequestKind.PUBLISH
+
+
 def may_have_taken_effect(kind: RequestKind, exc: BaseException) -> bool:
     """Whether the failed request of *kind* may have changed something at the store.
 

@@ -9,6 +9,7 @@ from edge_publish.client._policy import (
     RequestKind,
     may_have_taken_effect,
     repeat_reason,
+    submits,
 )
 
 POLL, TOKEN, UPLOAD, PUBLISH = (
@@ -95,3 +96,8 @@ def test_bad_json_is_transient_only_for_polls():
     assert repeat_reason(POLL, BadBodyError("x"))
     assert repeat_reason(UPLOAD, BadBodyError("x")) is None
     assert repeat_reason(POLL, ValueError("x")) is None
+
+
+def test_only_a_publish_submits():
+    assert submits(PUBLISH)
+    assert not [kind for kind in (POLL, TOKEN, UPLOAD) if submits(kind)]
