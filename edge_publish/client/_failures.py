@@ -139,7 +139,7 @@ def _uncertain(kind: RequestKind, exc: Exception, retrier: Retrier) -> PublishUn
         what = f"got no answer ({type(exc).__name__})"
     attempts = f" on attempt {retrier.attempts}" if retrier.attempts > 1 else ""
     earlier = ""
-    if retrier.attempts > 1 and retrier.maybe_took_effect:
+    if retrier.maybe_took_effect and retrier.maybe_took_effect_on < retrier.attempts:
         earlier = f" An earlier attempt met {retrier.maybe_took_effect}, which may have done so."
     return PublishUncertain(
         f"The publish request {what}{attempts}, so the submission may exist{store}.{earlier}",

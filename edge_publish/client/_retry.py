@@ -103,8 +103,10 @@ class Retrier:
         self.failures = 0
         self.throttled = 0
         self.gave_up_for_budget = False
-        # The first failure that may have taken effect (``"HTTP 502"``), or ``""``.
+        # The first failure that may have taken effect (``"HTTP 502"``), or ``""``; and the
+        # number of the attempt that met it.
         self.maybe_took_effect = ""
+        self.maybe_took_effect_on = 0
         self._log = get_logger()
 
     def __call__(self, exc: Exception) -> bool | float:
@@ -113,6 +115,7 @@ class Retrier:
         reason = repeat_reason(self.kind, exc)
         if not self.maybe_took_effect and may_have_taken_effect(self.kind, exc):
             self.maybe_took_effect = reason or type(exc).__name__
+            self.maybe_took_effect_on = self.attempts
         if reason is None:
             return False
         is_throttle = (

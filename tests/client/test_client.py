@@ -281,6 +281,17 @@ def test_a_publish_refused_after_one_that_may_have_taken_effect_is_uncertain():
     assert "An earlier attempt met HTTP 502" in info.value.message
 
 
+def test_an_earlier_attempt_is_named_only_when_it_was_earlier():
+    answers = [httpx.Response(503), httpx.Response(502)]
+    with (
+        client_with(lambda r: answers.pop(0), retries=1) as client,
+        pytest.raises(PublishUncertain) as info,
+    ):
+        client.publish("n", deadline=far())
+    assert info.value.message.startswith("The publish request failed with HTTP 502 on attempt 2")
+    assert "earlier" not in info.value.message
+
+
 def test_publish_502_then_accepted_says_it_was_resent():
     answers = [
         httpx.Response(502, text="<html>Bad Gateway</html>"),
