@@ -17,10 +17,9 @@ if TYPE_CHECKING:
 
 # Sentences that warnings use too, so that a warning and an error give the same fix.
 KEY_RENEWAL: Final = (
-    f"Create a new API key at {PARTNER_CENTER_API_URL} (Publish API), store it in the "
-    "repository secret, and give its expiry date to api-key-expires."
+    f"Create a new API key at {PARTNER_CENTER_API_URL} (Publish API; keys last about 72 "
+    "days), store it in the repository secret, and give its expiry date to api-key-expires."
 )
-_KEY_RENEWAL_CLAUSE: Final = KEY_RENEWAL[0].lower() + KEY_RENEWAL[1:]
 V1_RETIRED: Final = (
     "Microsoft retired the v1 API: create a v1.1 API key in Partner Center (Publish API, enable "
     "the new experience) and pass it as api-key instead of client-secret and access-token-url."
@@ -61,7 +60,7 @@ ADVICE: Final[dict[str, str]] = {
         "retry-failed-operations to retry it automatically."
     ),
     # A 401 with a v1.1 API key (a v1 token's refusal has its own situation).
-    "Unauthorized": f"API keys expire after about 72 days: {_KEY_RENEWAL_CLAUSE}",
+    "Unauthorized": KEY_RENEWAL,
     "Forbidden": ("Copy client-id and api-key from the same Publish API page in Partner Center."),
     "NotFound": (
         "Check product-id: it must be the product's GUID from Partner Center (Extension "
