@@ -14,7 +14,10 @@ simulator's journal or from the child's resource usage:
 5. upload throughput seen by the server (body bytes / time to receive them) for the action
    and for ``curl -T`` of the same file, alternated and repeated, medians compared;
 6. start-up: a ``dry-run`` of a small package against a bare import of the main dependencies;
-7. the container group (``benchmarks/container.py``): the image's cold build, the size our
+7. the polling schedule over a 600 s operation, from ``poll_delay`` on a fake clock
+   (``benchmarks/polling.py``): its status requests, and its worst detection latency as a
+   ratio to that moment's goal; no process, so it is computed in every run;
+8. the container group (``benchmarks/container.py``): the image's cold build, the size our
    layers add, and start-up measured from the container; it needs podman or docker, and is
    skipped, with a line saying why, without them and in smoke mode.
 
@@ -55,6 +58,7 @@ from benchmarks.common import (
     table,
     timed,
 )
+from benchmarks.polling import schedule_figures
 from edge_publish.files import sha256_file
 from edge_publish.simulator import DEFAULT_API_KEY, DEFAULT_CLIENT_ID, Simulator
 from tests.support.actions_runner import DEFAULT_INPUTS, parse_output_file
@@ -416,6 +420,7 @@ def measure(
     args: argparse.Namespace, config: Config, runner: Runner, small: Path, figures: list[Figure]
 ) -> None:
     """Run each group not skipped, adding its figures as it goes (kept if a later one fails)."""
+    figures += schedule_figures()
     if not args.skip_typical:
         print("typical run ...", flush=True)
         figures += typical_run(runner, small, config)
@@ -458,7 +463,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--skip-upload", action="store_true", help="skip figures 4-5")
     parser.add_argument("--skip-startup", action="store_true", help="skip figure 6")
     parser.add_argument(
-        "--skip-container", action="store_true", help="skip the container group (7)"
+        "--skip-container", action="store_true", help="skip the container group (8)"
     )
     parser.add_argument(
         "--fail-on-miss", action="store_true", help="exit 1 when a goal is missed (full runs)"

@@ -8,12 +8,11 @@ advice per code, and a test keeps its codes and this table's in step.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+import difflib
+from typing import Final
 
-from edge_publish.constants import PARTNER_CENTER_API_URL
-
-if TYPE_CHECKING:
-    from edge_publish.errors import EdgePublishError
+from edge_publish.constants import API_ROOT, PARTNER_CENTER_API_URL
+from edge_publish.errors import EdgePublishError
 
 # Sentences that warnings use too, so that a warning and an error give the same fix.
 KEY_RENEWAL: Final = (
@@ -27,6 +26,14 @@ V1_RETIRED: Final = (
 TRUST_FIX: Final = (
     "If a proxy or a private CA signs this host's certificate, add that CA to the runner's trust "
     "store or point SSL_CERT_FILE at a PEM file that holds it; otherwise check api-url."
+)
+
+# The codes of a run that may end before the verdict of a publish the store accepted: the fix
+# is then to wait for that publish (`RESUME`, with its id), not to publish again.
+RESUMABLE: Final = frozenset({"Timeout", "NetworkError", "Throttled", "Cancelled"})
+RESUME: Final = (
+    "Re-run with publish-operation-id: {publish_operation_id} to wait for the verdict of the "
+    "publish the store accepted, without publishing again."
 )
 
 ADVICE: Final[dict[str, str]] = {
@@ -94,6 +101,14 @@ ADVICE: Final[dict[str, str]] = {
     "Cancelled": (
         "Check the product in Partner Center, and re-run if the submission is not there."
     ),
+    "StoreListingUnavailable": (
+        "Check crx-id against the end of the store listing's URL, and that the extension is "
+        "listed; if the listing is only down for a while, the next scheduled run will tell."
+    ),
+    "ReviewOverdue": (
+        "Contact Microsoft support through Partner Center (Help and support) with the product "
+        "id and the version in review: Microsoft's own tracker points there for stuck reviews."
+    ),
     "Unexpected": (
         "This is a bug in edge-publish: please report it with the log (secrets are masked)."
     ),
@@ -124,11 +139,24 @@ SITUATIONS: Final[dict[str, str]] = {
     ),
     "probe-answered-by-another": (
         "Check api-url, and the proxy in front of it: the answer did not come from the Edge "
-        "Add-ons API."
+        "Add-ons API. With the default api-url, the store's front door answered without the API "
+        "behind it: re-run later."
+    ),
+    "api-url-not-the-api": (
+        f"Set api-url to the API's root, {API_ROOT}, with no path (not …/v1), or leave it unset; "
+        "if it is already, a proxy or portal on the way answers instead of the API (check "
+        "HTTPS_PROXY and NO_PROXY)."
     ),
     "tls-hostname": (
         "Check api-url: the certificate is valid, but for another host (a proxy that does not "
         "inspect TLS for this host, or a typo)."
+    ),
+    "resume-unknown": (
+        "Check publish-operation-id: give the publish-operation-id output of an earlier run "
+        "for the same product-id."
+    ),
+    "version-below-live": (
+        "Raise the version in manifest.json above the live one, rebuild the package, and re-run."
     ),
     "firefox-build": (
         "Upload the Chromium build of the extension; if zip-path is a glob, make it match only "
@@ -137,6 +165,32 @@ SITUATIONS: Final[dict[str, str]] = {
 }
 
 
-def advice_for(error: EdgePublishError) -> str:
-    """The fix for *error*: by its situation if one is known, else by its code; or ``''``."""
+def _default_codes(root: type[EdgePublishError]) -> set[str]:
+    """The ``default_code`` of every error class under *root* (the root's own excluded)."""
+    found: set[str] = set()
+    for leaf in root.__subclasses__():
+        found |= {leaf.default_code, *_default_codes(leaf)}
+    return found
+
+
+# Every error-code a failure can have: the store's documented codes and ours. Each has its
+# advice, so the advice table is the list; the error classes' own codes are added for safety.
+KNOWN_CODES: Final = frozenset(ADVICE) | frozenset(_default_codes(EdgePublishError))
+
+
+def closest_code(code: str) -> str:
+    """The known error code nearest to *code* (letter case ignored), for "did you mean"."""
+    by_folded = {known.casefold(): known for known in sorted(KNOWN_CODES)}
+    (nearest,) = difflib.get_close_matches(code.casefold(), list(by_folded), n=1, cutoff=0.0)
+    return by_folded[nearest]
+
+
+def advice_for(error: EdgePublishError, *, pending_publish: str = "") -> str:
+    """The fix for *error*: by its situation if one is known, else by its code; or ``''``.
+
+    *pending_publish* is the id of a publish the store accepted and this run saw no verdict
+    for (`Outcome.pending_publish`): after a `RESUMABLE` error the fix is to wait for it.
+    """
+    if pending_publish and error.code in RESUMABLE:
+        return RESUME.format(publish_operation_id=pending_publish)
     return SITUATIONS.get(error.situation) or ADVICE.get(error.code, "")

@@ -2,6 +2,8 @@
 
 ``edge-publish [publish]`` runs the pipeline (the GitHub Action runs exactly this),
 ``edge-publish check-credentials`` asks the store whether it accepts the credentials,
+``edge-publish check-live`` reads the live version from the public store listing (the review
+watch),
 ``edge-publish check PATH.zip`` runs the package checks alone, and ``edge-publish simulate``
 starts the local Edge API simulator.
 """
@@ -14,7 +16,13 @@ from typing import Final, get_args
 
 from edge_publish import __version__
 
-COMMANDS: Final = ("publish", "check-credentials", "check", "simulate")
+COMMANDS: Final = ("publish", "check-credentials", "check-live", "check", "simulate")
+# The commands that run the action in one of its modes, and what each one does.
+_RUN_COMMANDS: Final = {
+    "publish": "Publish a browser extension update to Microsoft Edge Add-ons.",
+    "check-credentials": "Check that the store accepts the credentials; send no package.",
+    "check-live": "Compare the live version with expect-version; send nothing to the API.",
+}
 
 
 def _settings_flags(parser: argparse.ArgumentParser) -> None:
@@ -43,12 +51,9 @@ def _settings_flags(parser: argparse.ArgumentParser) -> None:
 def _run_parser(command: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"edge-publish {'[publish]' if command == 'publish' else command}",
-        description=(
-            "Publish a browser extension update to Microsoft Edge Add-ons."
-            if command == "publish"
-            else "Check that the store accepts the credentials; send no package."
-        ),
-        epilog="Commands: publish (the default), check-credentials, check PATH.zip, simulate. "
+        description=_RUN_COMMANDS[command],
+        epilog="Commands: publish (the default), check-credentials, check-live, check PATH.zip, "
+        "simulate. "
         "Run 'edge-publish COMMAND --help' for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"edge-publish {__version__}")
@@ -83,6 +88,6 @@ def main(argv: list[str] | None = None) -> int:
     from edge_publish.commands import publish
 
     flags = {k: v for k, v in vars(_run_parser(command).parse_args(args)).items() if v is not None}
-    if command == "check-credentials":
-        flags["check_credentials"] = True
+    if command in {"check-credentials", "check-live"}:
+        flags[command.replace("-", "_")] = True
     return publish.run(flags)

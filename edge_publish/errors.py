@@ -178,3 +178,18 @@ class PublishUncertain(EdgePublishError):
     """
 
     default_code = "PublishUncertain"
+
+
+class StoreListingUnavailable(EdgePublishError):
+    """The public store listing could not be read (timeout, 404, a redirect, no version).
+
+    Before a publish it is only a warning; the review watch (check-live) fails with it.
+    """
+
+    default_code = "StoreListingUnavailable"
+
+
+class ReviewOverdue(EdgePublishError):
+    """The review watch: the expected version is still not live after review-days-limit."""
+
+    default_code = "ReviewOverdue"

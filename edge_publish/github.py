@@ -16,7 +16,7 @@ from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Final, Literal
 
-from edge_publish.log import redact
+from edge_publish.log import printable, redact
 from edge_publish.outputs import OUTPUT_NAMES
 
 # The runner rejects a step summary over 1 MiB; stay well under it.
@@ -65,7 +65,7 @@ def annotate(level: Literal["error", "warning", "notice"], message: str, title: 
     message = redact(message)
     title = redact(title)
     if not in_actions():
-        _emit(f"{level}: {title + ': ' if title else ''}{message}")
+        _emit(printable(f"{level}: {title + ': ' if title else ''}{message}"))
         return
     props = f" title={escape_property(title)}" if title else ""
     _emit(f"::{level}{props}::{escape_data(message)}")
@@ -85,6 +85,10 @@ class ActionsUI:
         """A warning annotation."""
         annotate("warning", message, title)
 
+    def notice(self, message: str, title: str) -> None:
+        """A notice annotation."""
+        annotate("notice", message, title)
+
 
 @contextmanager
 def group(title: str) -> Iterator[None]:
@@ -92,7 +96,7 @@ def group(title: str) -> Iterator[None]:
     if in_actions():
         _emit(f"::group::{escape_data(title)}")
     else:
-        _emit(f"== {title}")
+        _emit(printable(f"== {title}"))
     try:
         yield
     finally:
@@ -132,7 +136,7 @@ def write_outputs(outputs: Mapping[str, str]) -> None:
         return
     for name, raw in outputs.items():
         value = redact(raw)
-        _emit(f"{name}={value!r}" if "\n" in value else f"{name}={value}")
+        _emit(printable(f"{name}={value!r}" if "\n" in value else f"{name}={value}"))
 
 
 def write_summary(markdown: str) -> bool:

@@ -101,6 +101,26 @@ def redact_processor(
     return event_dict
 
 
+# The runner's older command syntax, which it matches anywhere in a line.
+_LEGACY_COMMAND: Final = "##["
+
+
+def printable(text: str) -> str:
+    r"""*text* as one line that the runner shows and never obeys: the one rule for printing.
+
+    Line breaks are escaped (``\n``, ``\r``), so that no text starts a line of its own; the
+    legacy ``##[`` loses its meaning (``#\#[``) wherever it is; and a leading ``::`` (after
+    spaces, which the runner skips) becomes ``\::``. Text that needs none of this is returned
+    unchanged, so ``printable(line) != line`` tells whether a line could act on the runner.
+    """
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    text = text.replace(_LEGACY_COMMAND, "#\\#[")  # leaves no "##[": a "#" now follows "\\"
+    stripped = text.lstrip()
+    if stripped.startswith("::"):
+        text = text[: len(text) - len(stripped)] + "\\" + stripped
+    return text
+
+
 def _format_value(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.1f}"
@@ -129,15 +149,12 @@ class ActionsRenderer:
         line = " ".join(parts)
         if level in {"warning", "error", "critical", "debug"}:
             line = f"{'error' if level == 'critical' else level}: {line}"
-        # Fence server text; and, as a second line of defence, any line that could read as a
-        # command (several lines, or one starting with "::"), whatever its origin.
+        # Fence server text; and, as a second line of defence, any line that could act on the
+        # runner (see `printable`), whatever its origin. The line is shown as it is, fenced.
         fenced = (
             isinstance(event, ServerText)
             or any(isinstance(v, ServerText) for v in event_dict.values())
-            or "\n" in line
-            or "\r" in line
-            or line.lstrip().startswith("::")
-            or "##[" in line  # the runner's older command syntax, matched anywhere in a line
+            or printable(line) != line
         )
         return fence(line) if fenced and self.fence_server_text else line
 

@@ -16,8 +16,10 @@ if TYPE_CHECKING:
     from edge_publish.errors import EdgePublishError
     from edge_publish.package import Finding
 
-Result = Literal["published", "uploaded", "validated", "authorized", "failed"]
-Mode = Literal["publish", "upload-only", "dry-run", "check-credentials"]
+Result = Literal["published", "uploaded", "validated", "authorized", "live", "in-review", "failed"]
+Mode = Literal[
+    "publish", "upload-only", "dry-run", "check-credentials", "check-live", "publish-only", "resume"
+]
 
 
 @dataclass
@@ -62,12 +64,21 @@ class Outcome:
     submission_id: str = ""
     error: EdgePublishError | None = None
     tolerated: EdgePublishError | None = None  # an error listed in treat-as-success
+    live_version: str = ""  # what the public store listing served, when it was read
+    expect_version: str = ""  # check-live: the version that should be live
+    review_days: int | None = None  # check-live: business days in review so far
 
     @property
     def error_code(self) -> str:
         """The ``error-code`` output."""
         err = self.error or self.tolerated
         return err.code if err else ""
+
+    @property
+    def pending_publish(self) -> str:
+        """The id of a publish the store accepted but gave no verdict for in this run, or ``''``."""
+        record = self.publish
+        return record.operation_id if record is not None and record.finished is None else ""
 
     @property
     def succeeded(self) -> bool:

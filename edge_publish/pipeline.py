@@ -22,12 +22,16 @@ from edge_publish.constants import (
     KEY_EXPIRY_WARNING_DAYS,
     MIB,
     POLL_CAP,
+    POLL_FAST_WINDOW,
     POLL_FIRST,
+    POLL_FRACTION,
     POLL_GROWTH,
+    POLL_MAX,
     PROGRESS_NOTE_INTERVAL,
 )
 from edge_publish.deadline import Deadline
 from edge_publish.errors import (
+    ApiError,
     ApiKeyExpired,
     EdgePublishError,
     InvalidPackage,
@@ -37,6 +41,7 @@ from edge_publish.errors import (
     PublishUncertain,
     ValidationFailed,
 )
+from edge_publish.live import check_live, precheck
 from edge_publish.log import ServerText, get_logger
 from edge_publish.outcome import OperationRecord, Outcome
 
@@ -53,12 +58,20 @@ IN_REVIEW: Final = "InProgressSubmission"
 def poll_delay(elapsed: float) -> float:
     """Seconds to wait before the next status poll, *elapsed* seconds into an operation.
 
-    It starts at 1 s, since failures often come back within a second, and grows by 0.15 s
-    per second elapsed up to a cap of 1.8 s (reached at 5.3 s). The cap keeps a verdict's
-    detection latency under 2 s, and the floor of 1 s keeps us clear of the 429s that polling
-    faster brings. A 12 s operation is seen after 8 polls, a 15 s one after 10.
+    For the first 20 s it starts at 1 s, since failures often come back within a second, and
+    grows by 0.15 s per second elapsed up to 1.8 s (reached at 5.3 s): a verdict is seen within
+    2 s, and the floor of 1 s keeps us clear of the 429s that polling faster brings. A 12 s
+    operation is seen after 8 polls, a 15 s one after 10.
+
+    After 20 s it is 9 % of the time elapsed (1.8 s at 20 s, where the two parts meet), up to
+    27 s (reached at 300 s): a verdict is seen within 10 % of the time elapsed and at most
+    30 s, with a tenth of each bound left for the request itself. A 600 s operation costs 55
+    polls, where a 1.8 s cap cost about 330 (and matrix jobs multiply that).
     """
-    return min(POLL_CAP, POLL_FIRST + POLL_GROWTH * max(0.0, elapsed))
+    elapsed = max(0.0, elapsed)
+    if elapsed < POLL_FAST_WINDOW:
+        return min(POLL_CAP, POLL_FIRST + POLL_GROWTH * elapsed)
+    return min(POLL_MAX, max(POLL_CAP, POLL_FRACTION * elapsed))
 
 
 def today_utc() -> dt.date:
@@ -75,6 +88,16 @@ class RunnerUI(Protocol):
     def warn(self, message: str, title: str) -> None:
         """Show a warning annotation."""
 
+    def notice(self, message: str, title: str) -> None:
+        """Show a notice annotation."""
+
+
+def read_listing(store_url: str, crx_id: str) -> str:
+    """The live version from the public store listing (`edge_publish.listing`)."""
+    from edge_publish.listing import read_live_version
+
+    return read_live_version(store_url, crx_id)
+
 
 @dataclass
 class Pipeline:
@@ -88,19 +111,28 @@ class Pipeline:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     today: Callable[[], dt.date] = field(default=today_utc)
+    listing: Callable[[str, str], str] = read_listing
 
     def __post_init__(self) -> None:
         """Bind the logger."""
         self._log = get_logger()
 
     def run(self) -> None:
-        """Check the key's date and the package, then upload, wait, publish, wait."""
+        """Check the key's date and the package, then upload, wait, publish, wait.
+
+        publish-only publishes the draft that is there and waits; publish-operation-id only
+        waits for the verdict of a publish an earlier run started. Neither reads a package.
+        """
         s, outcome = self.settings, self.outcome
         outcome.product_id = s.product_id
         outcome.mode = s.mode
         outcome.auth_method = s.auth_method
         outcome.notes_length = len(s.notes_for_certification)
         outcome.checks = s.package_checks
+        if s.check_live:  # the public listing only: no key, no package, nothing for the API
+            with self.ui.phase("Check the live version"):
+                check_live(s, outcome, self.ui, self._live_version, self.today())
+            return
         self._check_key_expiry()
         if s.auth_method == "client-secret" and not s.dry_run:
             self.ui.warn(
@@ -113,11 +145,19 @@ class Pipeline:
             outcome.result = "authorized"
             self._log.info("the store accepted the credentials")
             return
+        if s.publish_only or s.publish_operation_id:  # no package: publish the draft, or resume
+            with self.make_client() as client, self.ui.phase("Publish the submission"):
+                self._publish(client)
+            return
         with self.ui.phase("Check the package"):
             package = self._check()
         if s.dry_run:
             self._dry_run(package)
             return
+        if s.crx_id:
+            with self.ui.phase("Compare with the live version"):
+                if precheck(s, outcome, self.ui, self._live_version):
+                    return
         with self.make_client() as client:
             with self.ui.phase("Upload the package"):
                 self._upload(client, package)
@@ -128,6 +168,9 @@ class Pipeline:
                 self._publish(client)
 
     # --- phases -------------------------------------------------------------------------------
+    def _live_version(self) -> str:
+        return self.listing(self.settings.store_url, self.settings.crx_id)
+
     def _check_key_expiry(self) -> None:
         expires = self.settings.api_key_expires
         if expires is None:
@@ -242,7 +285,11 @@ class Pipeline:
             self._log.info("publish accepted", operation=record.operation_id)
 
         try:
-            status = self._operation("publish", send, client.publish_status)
+            status = (
+                self._resume(client)
+                if self.settings.publish_operation_id
+                else self._operation("publish", send, client.publish_status)
+            )
         except EdgePublishError as failure:
             if resent_after and failure.code == IN_REVIEW:
                 raise PublishUncertain(
@@ -265,6 +312,32 @@ class Pipeline:
         self.outcome.submission_id = status.submission_id
         self._log.info("published", submission=status.submission_id or "-")
 
+    def _resume(self, client: EdgeClient) -> OperationStatus:
+        """Wait for the verdict of the publish an earlier run started; send no publish."""
+        record = OperationRecord(
+            "publish", operation_id=self.settings.publish_operation_id, started=self.clock()
+        )
+        record.deadline = self._budget(record.started)
+        self.outcome.publish = record
+        self._log.info("waiting for an earlier run's publish", operation=record.operation_id)
+        try:
+            status = self._wait(record, client.publish_status)
+        except ApiError as exc:
+            if exc.situation != "operation-unknown":
+                raise
+            record.status = ""
+            raise ApiError(
+                f"The store knows no publish operation {record.operation_id!r} for product "
+                f"{self.settings.product_id} (HTTP 404), the id publish-operation-id gave.",
+                status_code=exc.status_code,
+                code=exc.code,
+                situation="resume-unknown",
+                request_id=exc.request_id,
+            ) from None
+        if status.status != "Succeeded":
+            raise self._failure(record, status)
+        return status
+
     def _operation(
         self,
         kind: Literal["upload", "publish"],
@@ -280,7 +353,7 @@ class Pipeline:
         tries = 1 + self.settings.retry_failed_operations
         for attempt in range(1, tries + 1):
             record = OperationRecord(kind, started=self.clock(), attempt=attempt)
-            record.deadline = Deadline(record.started + self.settings.operation_timeout, self.clock)
+            record.deadline = self._budget(record.started)
             setattr(self.outcome, kind, record)
             send(record)
             status = self._wait(record, poll)
@@ -297,6 +370,10 @@ class Pipeline:
         raise AssertionError("unreachable")  # pragma: no cover
 
     # --- waiting -----------------------------------------------------------------------------
+    def _budget(self, started: float) -> Deadline:
+        """When operation-timeout runs out for an operation *started* then, on our clock."""
+        return Deadline(started + self.settings.operation_timeout, self.clock)
+
     def _wait(
         self,
         record: OperationRecord,

@@ -26,6 +26,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -37,23 +38,67 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from edge_publish.advice import KNOWN_CODES, closest_code
 from edge_publish.constants import (
     API_ROOT,
+    CERTIFICATION_BUSINESS_DAYS,
     DEFAULT_OPERATION_TIMEOUT,
     DEFAULT_RETRIES,
     KEY_EXPIRY_WARNING_DAYS,
+    OPERATION_ID_PATTERN,
+    STORE_URL,
 )
 from edge_publish.errors import InvalidInput
 from edge_publish.outcome import Mode
-from edge_publish.package import CheckMode
+from edge_publish.package import CheckMode, parse_version
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SECRET_FIELDS: Final = frozenset({"api_key", "client_secret"})
 # The proxy variables, as httpx (and curl, pip) read them; a password in one is a secret too.
 PROXY_VARIABLES: Final = ("HTTPS_PROXY", "HTTP_PROXY", "ALL_PROXY")
-BOOLEAN_FIELDS: Final = frozenset({"upload_only", "dry_run", "check_credentials"})
+BOOLEAN_FIELDS: Final = frozenset(
+    {"upload_only", "dry_run", "check_credentials", "publish_only", "check_live"}
+)
 MAX_COUNT: Final = 100  # retries and retry-failed-operations: more is a typo, not a policy
 _ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_OPERATION_ID: Final = re.compile(OPERATION_ID_PATTERN)
+# Modes that read no package, so zip-path is not needed.
+_NO_PACKAGE: Final = ("check_credentials", "publish_only", "publish_operation_id")
+# An input that sets a mode, the inputs it cannot go with, and what it does instead.
+_EXCLUSIVE: Final = (
+    (
+        "check_live",
+        ("check_credentials", "dry_run", "upload_only", "publish_only", "publish_operation_id"),
+        "check-live only reads the store listing",
+    ),
+    (
+        "check_credentials",
+        ("dry_run", "upload_only"),
+        "check-credentials sends no package",
+    ),
+    (
+        "dry_run",
+        ("upload_only",),
+        "a dry run sends nothing (dry-run to check only, upload-only to upload)",
+    ),
+    (
+        "publish_only",
+        ("upload_only", "dry_run", "check_credentials"),
+        "publish-only sends no package and publishes the draft that is there",
+    ),
+    (
+        "publish_operation_id",
+        ("upload_only", "dry_run", "check_credentials", "publish_only"),
+        "publish-operation-id publishes nothing and only waits for an earlier run's publish",
+    ),
+)
+_CRX_ID: Final = re.compile(r"^[a-p]{32}$")
+# Where each date input's value comes from, for the message that refuses a malformed one.
+_DATE_SOURCES: Final = {
+    "api_key_expires": "copy the key's expiry date from Partner Center (Publish API)",
+    "in_review_since": "give the day the version was submitted, such as its release tag's date",
+}
+MAX_REVIEW_DAYS: Final = 365
 # Printable ASCII without spaces: what fits in an HTTP header value unchanged.
 _CREDENTIAL = re.compile(r"^[\x21-\x7e]+$")
 
@@ -176,6 +221,40 @@ class Settings(BaseSettings):
         default="errors",
         description="errors: errors stop the run; strict: warnings too; off: only basic checks.",
     )
+    publish_only: bool = Field(
+        default=False,
+        description="Publish the product's current draft with the notes; read and send no package.",
+    )
+    publish_operation_id: str = Field(
+        default="",
+        description="Publish nothing: wait for the verdict of this publish operation, which an "
+        "earlier run started (its publish-operation-id output).",
+    )
+    crx_id: str = Field(
+        default="",
+        description="The extension's 32-letter store id: before the upload, compare the "
+        "package's version with the live one.",
+    )
+    store_url: str = Field(
+        default=STORE_URL,
+        description="The public store's root, where the live version is read (no credentials).",
+    )
+    check_live: bool = Field(
+        default=False,
+        description="Only read the live version and compare it with expect-version; send "
+        "nothing to the API.",
+    )
+    expect_version: str = Field(
+        default="", description="check-live: the version that should be live (e.g. 1.2.3)."
+    )
+    in_review_since: dt.date | None = Field(
+        default=None,
+        description="check-live: the day expect-version was submitted (YYYY-MM-DD).",
+    )
+    review_days_limit: int = Field(
+        default=CERTIFICATION_BUSINESS_DAYS,
+        description="check-live: business days in review after which the watch fails.",
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -190,7 +269,7 @@ class Settings(BaseSettings):
         edge_env = EnvSettingsSource(settings_cls, env_prefix="EDGE_", env_ignore_empty=True)
         return (init_settings, _RunnerInputs(settings_cls), edge_env)
 
-    @field_validator("product_id", "zip_path", "client_id", mode="before")
+    @field_validator("product_id", "zip_path", "client_id", "publish_operation_id", mode="before")
     @classmethod
     def _strip(cls, value: object) -> object:
         # Notes are left byte-exact; identifiers lose stray spaces pasted from a web page.
@@ -207,9 +286,19 @@ class Settings(BaseSettings):
             )
         return value
 
-    @field_validator("api_key_expires", mode="before")
+    @field_validator("publish_operation_id")
     @classmethod
-    def _iso_date(cls, value: object) -> object:
+    def _operation_id(cls, value: str) -> str:
+        if value and not _OPERATION_ID.match(value):
+            raise ValueError(
+                f"must be an operation id like 6a1bd8c6-7a5e-4b3f-9d26-0c8f2e1b7a44, got "
+                f"{value[:100]!r}; pass the publish-operation-id output of the earlier run"
+            )
+        return value
+
+    @field_validator("api_key_expires", "in_review_since", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object, info: ValidationInfo) -> object:
         if value is None or isinstance(value, dt.date):
             return value
         text = str(value).strip()
@@ -219,8 +308,8 @@ class Settings(BaseSettings):
             date = None
         if date is None:
             raise ValueError(
-                f"must be a date like 2027-02-10 (YYYY-MM-DD), got {text!r}; copy the key's "
-                "expiry date from Partner Center (Publish API)"
+                f"must be a date like 2027-02-10 (YYYY-MM-DD), got {text!r}; "
+                f"{_DATE_SOURCES[str(info.field_name)]}"
             )
         return date
 
@@ -228,6 +317,41 @@ class Settings(BaseSettings):
     @classmethod
     def _api_url(cls, value: str) -> str:
         return _check_url(value.strip(), "your API key")
+
+    @field_validator("store_url")
+    @classmethod
+    def _store_url(cls, value: str) -> str:
+        return _check_url(value.strip(), "the listing's answer")
+
+    @field_validator("crx_id")
+    @classmethod
+    def _crx_id(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value and not _CRX_ID.match(value):
+            raise ValueError(
+                f"must be 32 letters from a to p like hfkpkbgbeapodcmlobhbcbbegncnaccb, got "
+                f"{value!r}; copy it from the end of the store listing's URL, or from Partner "
+                "Center (Extension identity)"
+            )
+        return value
+
+    @field_validator("expect_version")
+    @classmethod
+    def _version(cls, value: str) -> str:
+        value = value.strip()
+        if value and parse_version(value) is None:
+            raise ValueError(
+                f"must be a version like 1.2.3 (one to four numbers from 0 to 65535, joined by "
+                f"dots), got {value!r}; pass the manifest's version, without a leading v"
+            )
+        return value
+
+    @field_validator("review_days_limit")
+    @classmethod
+    def _days(cls, value: int) -> int:
+        if not 1 <= value <= MAX_REVIEW_DAYS:
+            raise ValueError(f"must be a whole number of days from 1 to 365, got {value}")
+        return value
 
     @field_validator("access_token_url")
     @classmethod
@@ -279,18 +403,38 @@ class Settings(BaseSettings):
             ) from None
         return value
 
+    @field_validator("treat_as_success")
+    @classmethod
+    def _known_codes(cls, value: str) -> str:
+        # A typo would silently never match, and fail the release it was meant to pass.
+        for code in _codes(value):
+            if code not in KNOWN_CODES:
+                raise ValueError(
+                    f"lists {code!r}, which is no error code edge-publish or the store gives; "
+                    f"the closest known code is {closest_code(code)!r}"
+                )
+        return value
+
+    @model_validator(mode="after")
+    def _one_mode(self) -> Settings:
+        for name, others, what in _EXCLUSIVE:
+            both = [o for o in others if getattr(self, name) and getattr(self, o)]
+            if both:
+                raise ValueError(
+                    f"`{input_name(name)}` and `{input_name(both[0])}` are both set; {what}, so "
+                    "drop one of them"
+                )
+        return self
+
     @model_validator(mode="after")
     def _auth_rules(self) -> Settings:
-        required = ("product_id",) if self.check_credentials else ("product_id", "zip_path")
+        if self.check_live:
+            return self._live_rules()
+        needs_zip = not any(getattr(self, name) for name in _NO_PACKAGE)
+        required = ("product_id", "zip_path") if needs_zip else ("product_id",)
         missing = [input_name(name) for name in required if not getattr(self, name)]
         if missing:
             raise ValueError(f"`{missing[0]}` is required; set it in the step's `with:`")
-        if self.check_credentials and (self.dry_run or self.upload_only):
-            other = "dry-run" if self.dry_run else "upload-only"
-            raise ValueError(
-                f"`check-credentials` and `{other}` are both set; check-credentials sends no "
-                f"package, so drop `{other}`"
-            )
         if self.api_key is not None and self.client_secret is not None:
             raise ValueError(
                 "`api-key` and `client-secret` are both set; pass only `api-key` (v1.1) and drop "
@@ -312,11 +456,27 @@ class Settings(BaseSettings):
             )
         return self
 
+    def _live_rules(self) -> Settings:
+        """check-live reads the public listing only: no package, no API credentials."""
+        for name in ("product_id", "crx_id", "expect_version"):
+            if not getattr(self, name):
+                raise ValueError(
+                    f"`{input_name(name)}` is required with check-live; set it in the step's "
+                    "`with:`"
+                )
+        return self
+
     @property
     def mode(self) -> Mode:
         """What the run does."""
+        if self.check_live:
+            return "check-live"
         if self.check_credentials:
             return "check-credentials"
+        if self.publish_operation_id:
+            return "resume"
+        if self.publish_only:
+            return "publish-only"
         if self.dry_run:
             return "dry-run"
         return "upload-only" if self.upload_only else "publish"
@@ -333,7 +493,12 @@ class Settings(BaseSettings):
     @property
     def treat_as_success_codes(self) -> frozenset[str]:
         """The codes of ``treat-as-success``, trimmed."""
-        return frozenset(c.strip() for c in self.treat_as_success.split(",") if c.strip())
+        return frozenset(_codes(self.treat_as_success))
+
+
+def _codes(listed: str) -> list[str]:
+    """The codes of a comma-separated list, trimmed, empty ones dropped."""
+    return [code.strip() for code in listed.split(",") if code.strip()]
 
 
 _TYPE_ERRORS = {

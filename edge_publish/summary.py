@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 from edge_publish.advice import advice_for
 from edge_publish.constants import PARTNER_CENTER_PRODUCT_URL
 from edge_publish.files import human_size
+from edge_publish.live import in_review_line
 
 if TYPE_CHECKING:
     from edge_publish.outcome import OperationRecord, Outcome
@@ -30,11 +31,25 @@ _HEADLINE: Final = {
     ("check-credentials", "authorized"): (
         "✅ Microsoft Edge Add-ons accepted the credentials; nothing was sent"
     ),
+    ("publish", "live"): "✅ Already live in Microsoft Edge Add-ons: nothing was sent",
+    ("upload-only", "live"): "✅ Already live in Microsoft Edge Add-ons: nothing was sent",
+    ("check-live", "live"): "✅ Live in Microsoft Edge Add-ons",
+    ("check-live", "in-review"): "⏳ Not live yet: the version is still in review",
+    ("check-live", "failed"): "❌ The review watch failed",
     ("publish", "failed"): "❌ Publishing to Microsoft Edge Add-ons failed",
     ("upload-only", "failed"): "❌ Uploading to Microsoft Edge Add-ons failed",
     ("dry-run", "failed"): "❌ Dry run: the inputs or the package are invalid",
     ("check-credentials", "failed"): "❌ The credentials check failed",
+    ("publish-only", "published"): "✅ Published the draft to Microsoft Edge Add-ons",
+    ("publish-only", "uploaded"): "⚠️ The draft was not published: a tolerated error",
+    ("publish-only", "failed"): "❌ Publishing the draft to Microsoft Edge Add-ons failed",
+    ("resume", "published"): "✅ Published to Microsoft Edge Add-ons (an earlier run's publish)",
+    ("resume", "uploaded"): "⚠️ An earlier run's publish ended with a tolerated error",
+    ("resume", "failed"): "❌ An earlier run's publish failed, or its verdict was not seen",
 }
+# The modes that upload, and those that publish (or wait for a publish).
+_UPLOADS: Final = frozenset({"publish", "upload-only"})
+_PUBLISHES: Final = frozenset({"publish", "publish-only", "resume"})
 
 
 def code_span(text: str) -> str:
@@ -91,20 +106,35 @@ def render(outcome: Outcome) -> str:
         if outcome.sha256:
             package += f", sha256 {code_span(outcome.sha256)}"
         lines.append(f"| Package | {package} |")
+    lines += _live_rows(outcome)
     if outcome.key_expires is not None:
         lines.append(f"| API key | {_key_expiry(outcome.key_expires, outcome.key_days_left)} |")
-    if outcome.mode in {"publish", "upload-only"}:
+    if outcome.mode in _UPLOADS:
         lines.append(f"| Upload | {_operation(outcome.upload)} |")
-        if outcome.mode == "publish":
-            lines.append(f"| Publish | {_operation(outcome.publish)} |")
-            submission = code_span(outcome.submission_id) if outcome.submission_id else "-"
-            lines.append(f"| Submission | {submission} |")
+    if outcome.mode in _PUBLISHES:
+        lines.append(f"| Publish | {_operation(outcome.publish)} |")
+        submission = code_span(outcome.submission_id) if outcome.submission_id else "-"
+        lines.append(f"| Submission | {submission} |")
     if outcome.product_id:
         url = PARTNER_CENTER_PRODUCT_URL.format(product_id=outcome.product_id)
         lines.append(f"| Partner Center | [product {outcome.product_id}]({url}) |")
     lines.append("")
+    if outcome.result == "published":
+        lines += [in_review_line(outcome.live_version, outcome.extension_version), ""]
     lines += _dry_run(outcome) + _credentials(outcome) + _checks(outcome) + _error(outcome)
     return "\n".join(lines) + "\n"
+
+
+def _live_rows(outcome: Outcome) -> list[str]:
+    # Versions are shown only once checked against Chromium's rule: they hold no markup.
+    rows = []
+    if outcome.expect_version:
+        rows.append(f"| Expected version | {code_span(outcome.expect_version)} |")
+    if outcome.live_version:
+        rows.append(f"| Live in the store | {code_span(outcome.live_version)} |")
+    if outcome.review_days is not None:
+        rows.append(f"| In review | {outcome.review_days} business day(s) |")
+    return rows
 
 
 def _dry_run(outcome: Outcome) -> list[str]:
@@ -138,8 +168,9 @@ def _credentials(outcome: Outcome) -> list[str]:
         "",
         (
             f"- **Checked:** the store accepted `client-id` and the {outcome.auth_method} "
-            "credentials: a read-only status request for an operation that cannot exist "
-            "answered 404, where a refused key answers 401 and a refused client id 403."
+            "credentials: a read-only status request for an operation that cannot exist was "
+            "refused without them (401) and answered with the API's own 404 with them, where "
+            "a refused key answers 401 and a refused client id 403."
         ),
         (
             "- **Not checked:** that `product-id` names a product of this account (the API "
@@ -186,7 +217,7 @@ def _error(outcome: Outcome) -> list[str]:
             ]
     if error.request_id:
         lines += [f"Request id for Microsoft support: {code_span(error.request_id)}", ""]
-    advice = advice_for(error)
+    advice = advice_for(error, pending_publish=outcome.pending_publish)
     if advice:
         lines += [f"**What to do:** {advice}", ""]
     return lines

@@ -86,3 +86,16 @@ def test_action_runs_the_dockerfile_with_branding():
     assert ACTION["runs"] == {"using": "docker", "image": "Dockerfile"}
     assert ACTION["branding"]["icon"] and ACTION["branding"]["color"]
     assert ACTION["name"] and ACTION["description"]
+
+
+def test_the_examples_pass_only_inputs_the_action_has():
+    steps = [
+        step
+        for path in sorted((REPO / "examples").glob("*.yml"))
+        for job in yaml.safe_load(path.read_text())["jobs"].values()
+        for step in job.get("steps", [])
+        if str(step.get("uses", "")).startswith("edge-publish/edge-publish@")
+    ]
+    assert any(step["with"].get("check-live") == "true" for step in steps)
+    for step in steps:
+        assert set(step["with"]) <= set(ACTION["inputs"]), step["with"]

@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from edge_publish import errors
-from edge_publish.advice import ADVICE, SITUATIONS, advice_for
+from edge_publish.advice import (
+    ADVICE,
+    KNOWN_CODES,
+    RESUMABLE,
+    RESUME,
+    SITUATIONS,
+    advice_for,
+    closest_code,
+)
 from edge_publish.errors import ApiError, EdgePublishError, InvalidPackage, OperationFailed
 from tests.support.actions_runner import assert_fix_said_once
 
@@ -26,6 +34,15 @@ def test_advice_by_situation_comes_before_advice_by_code():
     assert advice_for(plain) == ADVICE["NotFound"]
     assert advice_for(operation) == SITUATIONS["operation-unknown"]
     assert advice_for(EdgePublishError("x", code="SomethingNew")) == ""
+
+
+def test_every_code_a_failure_can_have_is_known_and_has_its_advice():
+    # KNOWN_CODES (what treat-as-success accepts) is the advice table: every error class's
+    # code and every code the package sets by name has its advice, so the README lists it too.
+    assert {code for _, code, _ in _error_messages()} <= set(ADVICE)
+    assert set(ADVICE) == KNOWN_CODES
+    assert {"NoModulesUpdated", "InProgressSubmission", "PublishUncertain"} <= KNOWN_CODES
+    assert closest_code("NoModuleUpdated") == "NoModulesUpdated"
 
 
 def test_a_failure_with_listed_errors_is_not_told_to_re_run():
@@ -150,3 +167,33 @@ def test_readme_rows_give_the_advice_that_holds_for_a_publish_that_may_exist():
 def test_a_firefox_build_gets_its_own_advice():
     error = InvalidPackage("x", situation="firefox-build")
     assert "Chromium" in advice_for(error)
+
+
+@pytest.mark.parametrize("code", sorted(RESUMABLE))
+def test_a_publish_the_store_accepted_is_resumed_not_sent_again(code):
+    error = EdgePublishError("x", code=code)
+    advice = advice_for(error, pending_publish="op-7")
+    assert advice == RESUME.format(publish_operation_id="op-7")
+    assert "publish-operation-id: op-7 " in advice
+    # Without an accepted publish (a timeout while uploading, say) the usual fix stands.
+    assert advice_for(error) == ADVICE[code]
+    assert "publish-operation-id" not in advice_for(error)
+
+
+def test_only_the_resumable_codes_advise_resuming():
+    refused = ApiError("x", status_code=401, code="Unauthorized")
+    assert advice_for(refused, pending_publish="op-7") == ADVICE["Unauthorized"]
+    assert RESUMABLE.issubset(ADVICE)
+
+
+def test_the_readme_says_which_codes_can_be_resumed():
+    readme = (PACKAGE.parent / "README.md").read_text()
+    section = readme.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
+    rows = {
+        code: line
+        for line in section.splitlines()
+        for code in ADVICE
+        if line.startswith(f"| `{code}` |")
+    }
+    for code, line in rows.items():
+        assert ("`publish-operation-id`" in line) == (code in RESUMABLE | {"NotFound"}), line

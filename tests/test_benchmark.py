@@ -25,6 +25,8 @@ FIGURES = {
     "peak_rss_growth",
     "upload_throughput_ratio",
     "startup_ratio",
+    "long_operation_polls",
+    "schedule_latency_ratio",
 }
 
 

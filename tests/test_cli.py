@@ -43,7 +43,10 @@ def test_help_lists_every_setting_with_flag_env_and_default(capsys):
     assert "default 600" in text
     assert "default https://api.addons.microsoftedge.microsoft.com" in text
     assert "check PATH.zip" in text
-    assert "Commands: publish (the default), check-credentials, check PATH.zip, simulate" in text
+    assert (
+        "Commands: publish (the default), check-credentials, check-live, check PATH.zip, simulate"
+        in text
+    )
     assert "simulate" in text
 
 
@@ -75,6 +78,23 @@ def test_dry_run_from_flags(env, capsys):
     assert outputs["result"] == "validated"
     assert outputs["extension-version"] == "1.2.3"
     assert "nothing was sent" in summary.read_text()
+
+
+def test_check_live_command_reads_the_listing_and_needs_no_credentials(env, capsys):
+    from edge_publish.simulator import Scenario, Simulator
+
+    out, summary = env
+    scenario = Scenario.load("listing-live")
+    with Simulator(scenario) as sim:
+        crx = scenario.listing["crx_id"]
+        flags = ["--product-id", GUID, "--crx-id", crx, "--expect-version", "1.2.3"]
+        code = cli.main(["check-live", *flags, "--store-url", sim.url])
+        routes = [entry["route"] for entry in sim.journal()["requests"]]
+    assert code == 0
+    assert routes == ["listing"]
+    outputs = parse_output_file(out.read_text())
+    assert (outputs["result"], outputs["live-version"]) == ("live", "1.2.3")
+    assert "Live in Microsoft Edge Add-ons" in summary.read_text()
 
 
 def test_invalid_input_exit_2_with_outputs(env, capsys):
@@ -184,3 +204,18 @@ def test_the_exit_status_follows_the_error_class_not_a_code_the_store_chose():
     assert exit_status(OperationFailed("The publish failed.", code="Unexpected")) == 1
     assert exit_status(OperationFailed("The publish failed.", code="InvalidInput")) == 1
     assert exit_status(InternalError("boom")) == 3
+
+
+@pytest.mark.parametrize(
+    ("flags", "names"),
+    [
+        (["--publish-only", "--upload-only"], "`publish-only` and `upload-only`"),
+        (["--publish-operation-id", "op-1", "--dry-run"], "`publish-operation-id` and `dry-run`"),
+    ],
+)
+def test_publish_only_and_resume_are_flags_of_the_publish_command(env, flags, names):
+    out, _ = env
+    base = ["--product-id", GUID, "--client-id", "cid", "--api-key", "key-1234"]
+    assert cli.main([*base, *flags]) == 2
+    outputs = parse_output_file(out.read_text())
+    assert outputs["error-message"].startswith(f"{names} are both set")

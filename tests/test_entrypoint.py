@@ -297,5 +297,5 @@ def test_cancelled_while_publishing_warns_about_the_submission(simulator, act):
     run = act(sim, interrupt_when=lambda: bool(sim.requests("publish_status")))
     assert run.returncode == 143
     assert run.outputs["publish-status"] == "InProgress"
-    assert "may have reached the store" in run.outputs["error-message"]
-    assert "Check the product in Partner Center" in error_annotations(run)[0]
+    assert "The store had accepted the publish" in run.outputs["error-message"]
+    assert "publish-operation-id" in error_annotations(run)[0]

@@ -35,6 +35,7 @@ def test_a_key_far_from_expiry_logs_the_days_left_and_warns_nothing(simulator, a
     run = act(sim, api_key_expires=in_days(40))
     assert run.returncode == 0, run.log
     assert "days_left=40" in run.stdout
+    assert run.outputs["api-key-days-left"] == "40"
     assert not [w for w in warnings(run) if "expires" in w]
     assert f"expires on {in_days(40)}, in 40 day(s)" in run.summary
 
@@ -83,30 +84,94 @@ def test_a_malformed_expiry_date_is_an_input_error_naming_the_value(simulator, a
 # --- check-credentials ------------------------------------------------------------------------
 
 
-def test_check_credentials_accepted_sends_one_read_only_request(simulator, act):
+PROBE_PATH = f"/products/{GUID}/submissions/draft/package/operations/{PROBE_OPERATION_ID}"
+CONTROL_AND_PROBE = ["upload_status", "upload_status"]
+
+
+def assert_api_url_error(run, sim, api_url: str, answered: str) -> dict:
+    """The run failed on the control, naming api-url and what answered; the key was not sent."""
+    assert run.returncode == 2, run.log
+    assert run.outputs["result"] == "failed"
+    assert run.outputs["error-code"] == "InvalidInput"
+    message = run.outputs["error-message"]
+    assert message.startswith(f"`api-url` {api_url} answered a request without credentials")
+    assert answered in message
+    (control,) = sim.journal()["requests"]
+    assert "authorization" not in control["headers"]
+    annotation = next(line for line in run.stdout.splitlines() if line.startswith("::error"))
+    assert "not …/v1" in annotation
+    return control
+
+
+def test_check_credentials_accepted_sends_a_control_then_the_probe(simulator, act):
     sim = simulator()
     run = act(sim, check_credentials="true", zip_path="")
     assert run.returncode == 0, run.log
     assert run.outputs["result"] == "authorized"
     assert run.outputs["error-code"] == ""
-    (request,) = sim.journal()["requests"]
-    assert request["method"] == "GET"
-    assert request["route"] == "upload_status"
-    assert request["path"].endswith(
-        f"/products/{GUID}/submissions/draft/package/operations/{PROBE_OPERATION_ID}"
-    )
-    assert request["status"] == 404
+    control, probe = sim.journal()["requests"]
+    for request in (control, probe):
+        assert request["method"] == "GET"
+        assert request["route"] == "upload_status"
+        assert request["path"].endswith(PROBE_PATH)
+    assert "authorization" not in control["headers"]
+    assert "x-clientid" not in control["headers"]
+    assert control["status"] == 401
+    assert probe["headers"]["authorization"] == "ApiKey ***"
+    assert probe["status"] == 404
     assert "accepted the credentials" in run.summary
     assert "Not checked" in run.summary
     assert "unknown product as for an unknown operation" in run.summary
     assert "::group::Check the credentials" in run.stdout
 
 
+def test_check_credentials_with_a_v1_secret_asks_for_the_token_only_after_the_control(
+    simulator, act
+):
+    sim = simulator()
+    run = act(sim, auth="client-secret", check_credentials="true", zip_path="")
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "authorized"
+    assert routes(sim) == ["upload_status", "token", "upload_status"]
+
+
+def test_a_wrong_api_url_path_with_a_wrong_key_is_not_authorized(simulator, act):
+    # api-url ending in /v1 (a copy-paste slip): no API operation has the probe's path, so the
+    # gateway answers 404 before it looks at the (wrong) key.
+    sim = simulator()
+    run = act(sim, check_credentials="true", zip_path="", api_url=f"{sim.url}/v1", api_key="AK-9x")
+    control = assert_api_url_error(run, sim, f"{sim.url}/v1", "HTTP 404 (application/json")
+    assert control["route"] is None
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"), [("portal", 200), ("front_door_404", 404)], ids=["portal", "front-door"]
+)
+def test_a_control_that_is_not_refused_is_the_api_url_error(simulator, act, kind, status):
+    sim = simulator(faults=[{"route": "api", "requests": "all", "kind": kind}])
+    run = act(sim, check_credentials="true", zip_path="")
+    assert_api_url_error(run, sim, sim.url, f"HTTP {status} (text/html; charset=utf-8)")
+
+
+def test_an_html_404_to_the_probe_is_a_protocol_error_not_authorized(simulator, act):
+    # The front door answers the probe with Azure's "404 Web Site not found" page.
+    sim = simulator(faults=[{"route": "upload_status", "requests": [2], "kind": "front_door_404"}])
+    run = act(sim, check_credentials="true", zip_path="")
+    assert run.returncode == 1, run.log
+    assert run.outputs["result"] == "failed"
+    assert run.outputs["error-code"] == "ProtocolError"
+    message = run.outputs["error-message"]
+    assert "HTTP 404 (text/html; charset=utf-8)" in message
+    assert "not the API's own 404" in message
+    assert routes(sim) == CONTROL_AND_PROBE
+    assert "authorized" not in run.summary
+
+
 def test_check_credentials_ignores_a_given_package(simulator, act):
     sim = simulator()
     run = act(sim, check_credentials="true")  # zip-path is set, and not used
     assert run.returncode == 0, run.log
-    assert routes(sim) == ["upload_status"]
+    assert routes(sim) == CONTROL_AND_PROBE
     assert run.outputs["extension-version"] == ""
 
 
@@ -123,7 +188,7 @@ def test_check_credentials_refused(simulator, act, inputs, code, advice):
     assert run.returncode == 1, run.log
     assert run.outputs["result"] == "failed"
     assert run.outputs["error-code"] == code
-    assert routes(sim) == ["upload_status"]
+    assert routes(sim) == CONTROL_AND_PROBE
     annotation = next(line for line in run.stdout.splitlines() if line.startswith("::error"))
     assert advice in annotation
     assert advice in run.summary
@@ -164,4 +229,4 @@ def test_check_credentials_command_outside_actions(simulator, tmp_path):
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "result=authorized" in proc.stdout
-    assert routes(sim) == ["upload_status"]
+    assert routes(sim) == CONTROL_AND_PROBE

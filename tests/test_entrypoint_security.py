@@ -31,6 +31,7 @@ def assert_no_injected_commands(log: str, secrets: list[str]) -> None:
     for line in unfenced_lines(log):
         stripped = line.lstrip()
         if not stripped.startswith("::"):
+            assert "##[" not in line, f"a legacy workflow command: {line!r}"
             continue
         if stripped.startswith("::add-mask::"):
             assert stripped.removeprefix("::add-mask::") in secrets, line

@@ -24,6 +24,8 @@ def test_each_output_reads_its_part_of_the_outcome():
         extension_version="1.2.3",
         extension_name="Ext",
         error=EdgePublishError("It broke.", code="NoModulesUpdated"),
+        live_version="1.2.2",
+        key_days_left=0,
     )
     assert outputs_of(outcome) == {
         "result": "published",
@@ -36,6 +38,8 @@ def test_each_output_reads_its_part_of_the_outcome():
         "error-message": "It broke.",
         "extension-version": "1.2.3",
         "extension-name": "Ext",
+        "live-version": "1.2.2",
+        "api-key-days-left": "0",
     }
 
 

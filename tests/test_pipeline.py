@@ -9,39 +9,10 @@ from edge_publish.client import OperationStatus, Published, Upload
 from edge_publish.errors import OperationFailed, OperationTimeout, PublishUncertain
 from edge_publish.log import ServerText
 from edge_publish.outcome import Outcome
-from edge_publish.pipeline import Pipeline, poll_delay
+from edge_publish.pipeline import Pipeline
 from edge_publish.settings import Settings
 
 GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
-
-
-def polls_until(duration: float) -> tuple[int, float]:
-    """Polls needed to see an operation that takes *duration* s, and the detection latency."""
-    t, polls = 0.0, 0
-    while True:
-        t += poll_delay(t)
-        polls += 1
-        if t >= duration:
-            return polls, t - duration
-
-
-def test_poll_schedule_starts_at_one_second_and_grows_to_a_cap():
-    delays = [poll_delay(t / 2) for t in range(100)]
-    assert delays[0] == 1.0
-    assert min(delays) >= 1.0
-    assert max(delays) <= 1.8
-    assert delays == sorted(delays)
-
-
-def test_poll_schedule_meets_the_typical_run_goals():
-    upload_polls, upload_late = polls_until(12)
-    publish_polls, publish_late = polls_until(15)
-    assert upload_polls + publish_polls <= 20
-    worst = max(upload_late, publish_late)
-    assert worst < 2.0
-    # Any moment of a long operation is seen within the cap.
-    for duration in (0.5, 3.3, 7.9, 30, 300):
-        assert polls_until(duration)[1] <= 1.8
 
 
 class FakeClient:
@@ -87,12 +58,16 @@ class FakeClient:
 class Runner:
     def __init__(self):
         self.warnings = []
+        self.notices = []
 
     def phase(self, title):
         return nullcontext()
 
     def warn(self, message, title):
         self.warnings.append((title, message))
+
+    def notice(self, message, title):
+        self.notices.append((title, message))
 
 
 OK = ("Succeeded", "", "Successfully created submission with ID sub-1")
@@ -222,6 +197,42 @@ def test_undocumented_status_is_a_protocol_error(package):
     with pytest.raises(ProtocolError, match="'Cancelled', which the API does not document"):
         pipeline.run()
     assert report.upload.status == "Cancelled"
+
+
+CRX = "abpkgnmfdoeijclhabpkgnmfdoeijclh"
+
+
+def no_client():
+    raise AssertionError("no API client may be made")
+
+
+@pytest.mark.parametrize(("live", "result"), [("1.2.3", "live"), ("1.2.2", "published")])
+def test_the_live_version_is_read_before_any_client_is_made(package, live, result):
+    client = FakeClient([OK], [OK])
+    pipeline, report, runner, _ = make(package, client, crx_id=CRX)
+    read: list[tuple[str, str]] = []
+    pipeline.listing = lambda url, crx: read.append((url, crx)) or live
+    if result == "live":
+        pipeline.make_client = no_client
+    pipeline.run()
+    assert read == [("https://microsoftedge.microsoft.com", CRX)]
+    assert (report.result, report.live_version) == (result, live)
+    assert len(runner.notices) == (result == "live")
+
+
+def test_check_live_makes_no_client_and_reads_no_package(tmp_path):
+    settings = Settings(product_id=GUID, check_live=True, crx_id=CRX, expect_version="1.2.3")
+    outcome = Outcome()
+    pipeline = Pipeline(
+        settings=settings,
+        ui=Runner(),
+        outcome=outcome,
+        workspace=tmp_path,
+        make_client=no_client,
+        listing=lambda url, crx: "1.2.3",
+    )
+    pipeline.run()
+    assert (outcome.mode, outcome.result, outcome.package_path) == ("check-live", "live", "")
 
 
 IN_REVIEW = ("Failed", "InProgressSubmission", "Can't publish: your submission is in progress.")

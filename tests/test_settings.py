@@ -2,6 +2,7 @@ import os
 
 import pytest
 
+from edge_publish.advice import KNOWN_CODES
 from edge_publish.errors import InvalidInput
 from edge_publish.settings import Settings, input_name, is_loopback, load_settings
 
@@ -184,6 +185,39 @@ def test_treat_as_success_codes(monkeypatch):
         treat_as_success=" NoModulesUpdated, InProgressSubmission ,",
     )
     assert load_settings().treat_as_success_codes == {"NoModulesUpdated", "InProgressSubmission"}
+
+
+@pytest.mark.parametrize(
+    ("listed", "unknown", "closest"),
+    [
+        ("NoModuleUpdated", "NoModuleUpdated", "NoModulesUpdated"),
+        ("NoModulesUpdated, inprogresssubmission", "inprogresssubmission", "InProgressSubmission"),
+        ("NoModulesUpdated,Unathorized", "Unathorized", "Unauthorized"),
+    ],
+)
+def test_an_unknown_treat_as_success_code_names_it_and_the_closest(
+    monkeypatch, listed, unknown, closest
+):
+    runner_env(monkeypatch, product_id=GUID, zip_path="x", client_id="c", api_key="k-123")
+    monkeypatch.setenv("INPUT_TREAT-AS-SUCCESS", listed)
+    with pytest.raises(InvalidInput) as info:
+        load_settings()
+    assert info.value.message == (
+        f"`treat-as-success` lists {unknown!r}, which is no error code edge-publish or the store "
+        f"gives; the closest known code is {closest!r}"
+    )
+
+
+def test_every_known_code_may_be_listed_in_treat_as_success(monkeypatch):
+    runner_env(monkeypatch, product_id=GUID, zip_path="x", client_id="c", api_key="k-123")
+    monkeypatch.setenv("INPUT_TREAT-AS-SUCCESS", ",".join(sorted(KNOWN_CODES)))
+    assert load_settings().treat_as_success_codes == KNOWN_CODES
+
+
+def test_dry_run_with_upload_only_is_an_input_error_naming_both(monkeypatch):
+    runner_env(monkeypatch, product_id=GUID, zip_path="x", dry_run="true", upload_only="true")
+    with pytest.raises(InvalidInput, match=r"^`dry-run` and `upload-only` are both set; "):
+        load_settings()
 
 
 def test_helpers():

@@ -1,6 +1,10 @@
+from typing import get_args
+
+import pytest
+
 from edge_publish.errors import InvalidPackage, OperationFailed
 from edge_publish.log import ServerText
-from edge_publish.outcome import OperationRecord, Outcome
+from edge_publish.outcome import Mode, OperationRecord, Outcome
 from edge_publish.package import Finding
 from edge_publish.summary import MAX_ERRORS, code_block, code_span, render
 from tests.support.actions_runner import HOSTILE_MARKUP, outside_code
@@ -127,7 +131,53 @@ def test_the_headline_says_what_the_run_set_out_to_do_and_how_it_ended():
         "## ❌ The credentials check failed"
     )
     assert render(Outcome(mode="dry-run", result="failed")).startswith("## ❌ Dry run:")
+    assert render(Outcome(mode="check-live", result="in-review")).startswith("## ⏳ Not live yet")
     # Every mode has a headline for failing, and for its own way of succeeding.
     for mode in Mode.__args__:
         assert (mode, "failed") in _HEADLINE
     assert {result for _, result in _HEADLINE} == set(Result.__args__)
+
+
+@pytest.mark.parametrize("mode", get_args(Mode))
+def test_every_mode_has_a_headline_for_failure(mode):
+    assert render(Outcome(mode=mode, result="failed")).startswith("## ❌ ")
+
+
+@pytest.mark.parametrize("mode", ["publish-only", "resume"])
+def test_the_modes_that_only_publish_show_no_upload(mode):
+    report = published_report()
+    report.mode, report.upload = mode, None
+    text = render(report)
+    assert text.startswith("## ✅ ")
+    assert "| Upload |" not in text
+    assert "p-1" in text and "sub-42" in text
+    report.result, report.tolerated = "uploaded", OperationFailed("x", code="NoModulesUpdated")
+    assert render(report).startswith("## ⚠️ ")
+
+
+def test_after_a_publish_the_summary_says_what_is_live_and_what_is_in_review():
+    text = render(Outcome(result="published", extension_version="1.2.3", live_version="1.2.2"))
+    assert "| Live in the store | ` 1.2.2 ` |" in text
+    assert (
+        "The store serves 1.2.2; 1.2.3 is in certification, which can take up to 7 business "
+        "days." in text
+    )
+    unknown = render(Outcome(result="published", extension_version="1.2.3"))
+    assert "Live in the store" not in unknown
+    assert "\n1.2.3 is in certification" in unknown
+
+
+def test_the_watch_summary_shows_the_expected_and_live_versions_and_the_days():
+    text = render(
+        Outcome(
+            mode="check-live",
+            result="in-review",
+            expect_version="1.2.3",
+            live_version="1.2.2",
+            review_days=3,
+        )
+    )
+    assert "| Expected version | ` 1.2.3 ` |" in text
+    assert "| Live in the store | ` 1.2.2 ` |" in text
+    assert "| In review | 3 business day(s) |" in text
+    assert "in certification" not in text  # that line is for a publish

@@ -15,12 +15,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from edge_publish.client._policy import BadBodyError
-from edge_publish.constants import REQUEST_ID_HEADER
+from edge_publish.constants import OPERATION_ID_PATTERN, REQUEST_ID_HEADER
 from edge_publish.errors import ProtocolError
 from edge_publish.log import ServerText
 
-# An id is a URL path segment; one made of dots only would walk up the path instead.
-_OPERATION_ID: Final = re.compile(r"^(?!\.+$)[A-Za-z0-9._~-]{1,200}$")
+_OPERATION_ID: Final = re.compile(OPERATION_ID_PATTERN)
 # A request id is echoed in the log for support; anything else in that header is dropped.
 _REQUEST_ID: Final = re.compile(r"^[A-Za-z0-9._:|-]{1,128}$")
 _SUBMISSION_ID: Final = re.compile(r"submission with ID\s+([A-Za-z0-9._-]+)", re.IGNORECASE)

@@ -42,7 +42,12 @@ from edge_publish.constants import (
     TOKEN_SCOPE,
     UPLOAD_CHUNK,
 )
-from edge_publish.errors import EdgePublishError, ProtocolError, PublishUncertain
+from edge_publish.errors import (
+    EdgePublishError,
+    InvalidInput,
+    ProtocolError,
+    PublishUncertain,
+)
 from edge_publish.log import ServerText, get_logger
 
 if TYPE_CHECKING:
@@ -199,17 +204,32 @@ class EdgeClient:
     def check_credentials(self, *, deadline: Deadline) -> None:
         """Ask the store whether it accepts the credentials, sending nothing that changes state.
 
-        One status request for an operation that cannot exist: the reference answers 404 when
-        the credentials are accepted, 401 for a refused key and 403 for a refused client id.
-        A 404 cannot tell an unknown product from an unknown operation.
+        Two status requests for an operation that cannot exist. First a control, without
+        credentials: the API refuses it (401; 403 is accepted too). Anything else means that
+        something other than the API answers at ``api-url``, and the credentials are not sent
+        there. Then the probe, with credentials: the API's own 404 means they were accepted;
+        401 is a refused key and 403 a refused client id. A 404 cannot tell an unknown product
+        from an unknown operation.
 
         Raises:
+            InvalidInput: the control was not refused (``api-url`` is not the API's root).
             ApiError: for a refusal (``Unauthorized``, ``Forbidden``) or another error status.
+            ProtocolError: the probe's answer is not the API's own 404.
         """
+        url = self._product_url(f"/draft/package/operations/{PROBE_OPERATION_ID}")
         self._request(
             RequestKind.POLL,
             "GET",
-            self._product_url(f"/draft/package/operations/{PROBE_OPERATION_ID}"),
+            url,
+            deadline=deadline,
+            parse=lambda response, _: _control_answer(response, self.api_url),
+            authenticated=False,
+            accept=_CONTROL_ANSWERS,
+        )
+        self._request(
+            RequestKind.POLL,
+            "GET",
+            url,
             deadline=deadline,
             parse=_probe_answer,
             accept=frozenset({HTTPStatus.NOT_FOUND}),
@@ -360,15 +380,57 @@ class EdgeClient:
         )
 
 
-def _probe_answer(response: httpx.Response, _body: bytes) -> None:
-    """The probe's answer must be the API's 404: a 2xx means something else answered."""
-    if response.status_code != HTTPStatus.NOT_FOUND:
-        raise ProtocolError(
-            f"The credentials probe was answered with HTTP {response.status_code}, where the "
-            "API answers 404 for an operation that cannot exist.",
-            situation="probe-answered-by-another",
+# The control's answers read here rather than translated: the refusals it expects, and every
+# other final 4xx (not 407, 408 or 429, which the retry policy and translation handle).
+_CONTROL_ANSWERS: Final = frozenset(range(400, 500)) - {407, 408, 429}
+_REFUSED: Final = frozenset({HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN})
+
+
+def _answered(response: httpx.Response) -> str:
+    """What answered, as the messages show it: the status and the content type."""
+    content_type = response.headers.get("content-type", "").strip()
+    return f"HTTP {response.status_code} ({ServerText(content_type or 'no content type')})"
+
+
+def _control_answer(response: httpx.Response, api_url: str) -> None:
+    """The control, sent without credentials, must be refused: else this is not the API."""
+    if response.status_code not in _REFUSED:
+        raise InvalidInput(
+            f"`api-url` {api_url} answered a request without credentials with "
+            f"{_answered(response)}, where the Edge Add-ons API refuses it with 401; the "
+            "credentials were not sent.",
+            situation="api-url-not-the-api",
             request_id=request_id(response.headers),
         )
+
+
+def _probe_answer(response: httpx.Response, body: bytes) -> None:
+    """The probe's answer must be the API's own 404: not HTML, and its error JSON if any."""
+    if response.status_code == HTTPStatus.NOT_FOUND and _is_api_error(response, body):
+        return
+    raise ProtocolError(
+        f"The credentials probe was answered with {_answered(response)}, which is not the API's "
+        "own 404 for an operation that cannot exist.",
+        situation="probe-answered-by-another",
+        request_id=request_id(response.headers),
+    )
+
+
+def _is_api_error(response: httpx.Response, body: bytes) -> bool:
+    """Whether an error answer has the API's shape: not HTML; empty, or JSON with a status."""
+    if "html" in response.headers.get("content-type", "").lower():
+        return False
+    if not body.strip():
+        return True
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return False
+    return (
+        isinstance(document, dict)
+        and document.get("statusCode") == response.status_code
+        and isinstance(document.get("message"), str)
+    )
 
 
 def _within(timeout: httpx.Timeout, deadline: Deadline) -> httpx.Timeout:

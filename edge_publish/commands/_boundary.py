@@ -99,7 +99,9 @@ def _cancelled(outcome: Outcome, signal_name: str) -> Cancelled:
     elif outcome.upload is not None:
         phase = "while uploading"
     message = f"The run was interrupted ({signal_name}) {phase}."
-    if outcome.publish is not None and outcome.publish.finished is None:
+    if outcome.pending_publish:
+        message += " The store had accepted the publish; its verdict was not seen."
+    elif outcome.publish is not None and outcome.publish.finished is None:
         message += " The publish request may have reached the store."
     return Cancelled(message, signal_number=signal.Signals[signal_name].value)
 
@@ -117,7 +119,7 @@ def _finish(outcome: Outcome, render: Callable[[Outcome], str]) -> int:
     error = outcome.error
     if error is not None:
         outcome.result = "failed"
-        advice = advice_for(error)
+        advice = advice_for(error, pending_publish=outcome.pending_publish)
         title = f"edge-publish: {error.code}"
         github.annotate("error", f"{error.message}{' ' + advice if advice else ''}", title)
         for detail in error.details:

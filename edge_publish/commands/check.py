@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from edge_publish.commands._boundary import EXIT_INVALID, EXIT_OK
 from edge_publish.errors import EdgePublishError
-from edge_publish.log import configure
+from edge_publish.log import configure, printable
 
 if TYPE_CHECKING:
     from edge_publish.package import CheckMode
@@ -34,8 +34,7 @@ def run(path: str, mode: CheckMode) -> int:
 def _say(label: str, text: str) -> None:
     """Print one finding on one line.
 
-    The package's own text (a path, a name) may hold line breaks, and a line it started could
-    be read by the runner as a workflow command.
+    The package's own text (a path, a name) may hold line breaks or the runner's command
+    syntax: `printable` shows it without letting the runner act on it.
     """
-    one_line = text.replace("\r", "\\r").replace("\n", "\\n")
-    sys.stdout.write(f"{label}: {one_line}\n")
+    sys.stdout.write(f"{label}: {printable(text)}\n")

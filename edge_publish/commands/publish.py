@@ -1,4 +1,4 @@
-"""``edge-publish [publish]``, and ``check-credentials``: what the GitHub Action runs.
+"""``edge-publish [publish]``, ``check-credentials`` and ``check-live``: what the Action runs.
 
 Settings, then the pipeline, then the boundary. Secrets are masked before anything is printed.
 """

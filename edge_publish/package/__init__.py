@@ -1,7 +1,7 @@
 """Package checks: catch every definite mistake in the zip before the first request.
 
 A package the store refuses after the upload costs the user a release cycle, and the store's
-messages are vague. So whatever Chromium's loader (and so Edge Add-ons) definitely refuses is
+messages are vague. So whatever Chromium's loader or the store itself definitely refuses is
 an *error* here, found locally before anything is sent. A false rejection stops someone's
 release, which is worse than a miss, so anything less certain is a *warning*: it is annotated,
 and it stops the run only in ``strict`` mode. *Notices* are information only.
@@ -14,6 +14,7 @@ The modules, in the order a run uses them: ``_locate`` resolves the zip-path inp
 ``_archive`` opens the zip and checks its entries, ``_chromium_json`` parses JSON as Chromium
 does, ``_manifest`` checks the manifest and its locales, ``_references`` the files the
 manifest names, and ``_check`` runs them all; ``_findings`` collects what they find.
+``_version`` holds Chromium's version rule, which the public store listing's version obeys too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from __future__ import annotations
 from edge_publish.package._check import CheckMode, Package, check_package
 from edge_publish.package._findings import Finding, Severity
 from edge_publish.package._locate import find_package
+from edge_publish.package._version import parse_version
 
 __all__ = [
     "CheckMode",
@@ -29,4 +31,5 @@ __all__ = [
     "Severity",
     "check_package",
     "find_package",
+    "parse_version",
 ]

@@ -6,17 +6,21 @@ and never more than its limit: the central directory's sizes can lie, a bounded 
 
 from __future__ import annotations
 
+import lzma
 import posixpath
 import re
 import struct
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from edge_publish.constants import MIB
 from edge_publish.files import human_size
 from edge_publish.package._findings import Findings, fatal, listing
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 # Safety cap on what the zip would unpack to: far above any real extension (the store's old
 # documentation mentioned 500 MB for the zip), low enough to stop a runaway build.
@@ -31,12 +35,21 @@ BOMB_MIN_ENTRY_SIZE: Final = MIB
 _ZIP_MAGIC: Final = (b"PK\x03\x04", b"PK\x05\x06")  # a local file header; an empty archive
 _CRX_MAGIC: Final = b"Cr24"
 _COMPRESSION_NAMES: Final = {9: "Deflate64", 12: "bzip2", 14: "LZMA", 93: "Zstandard"}
+# Chromium's unzip (minizip, built without bzip2) reads only these.
+_CHROMIUM_METHODS: Final = frozenset({zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED})
 _ENCRYPTED_FLAG: Final = 0x1
 # Chromium refuses root names starting with "_" (reserved for the browser), except these.
 _ALLOWED_UNDERSCORE_ROOTS: Final = frozenset(
     {"_locales", "_metadata", "_platform_specific", "__MACOSX"}
 )
 _DRIVE_LETTER = re.compile(r"[A-Za-z]:")
+
+# What zipfile raises on a damaged archive besides BadZipFile: a size or offset out of range
+# (ValueError, OverflowError, struct.error), a name that is not UTF-8 (UnicodeDecodeError, a
+# ValueError), data that ends early (EOFError) or a read that fails (OSError).
+_DAMAGED: Final = (zipfile.BadZipFile, ValueError, OverflowError, struct.error, EOFError, OSError)
+# What a decompressor raises on damaged data (bz2 raises OSError, which counts as damage).
+_UNDECOMPRESSABLE: Final = (zlib.error, lzma.LZMAError)
 
 
 class Entries:
@@ -110,7 +123,13 @@ def open_zip(path: Path, size: int) -> zipfile.ZipFile:
         )
     try:
         return zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError, struct.error) as exc:
+    except NotImplementedError as exc:  # zipfile's "zip file version 25.3"
+        raise fatal(
+            f"the package {path} is not a zip archive that can be read: an entry in its central "
+            f"directory needs {exc}, beyond 6.3, the last version the zip format defines; "
+            f"rebuild the zip with a standard zip tool."
+        ) from exc
+    except _DAMAGED as exc:
         raise fatal(
             f"the package {path} is not a valid zip archive: its central directory cannot be "
             f"read ({exc}); rebuild the zip."
@@ -140,22 +159,39 @@ def check_entries(entries: Entries, findings: Findings) -> None:
                 f"{human_size(info.file_size)} ({ratio}), which marks a zip bomb; remove it, or "
                 f"find out what generates it."
             )
+    _refuse_what_chromium_cannot_load(entries, findings)
     _warn_about_entries(entries, findings)
 
 
+def _refuse_what_chromium_cannot_load(entries: Entries, findings: Findings) -> None:
+    """Entries that stop Chromium from loading the extension: errors."""
+    reserved = _labels(entries, _reserved_root)
+    if reserved:
+        findings.error(
+            f"the zip root has names starting with _ ({listing(reserved)}), which Chromium "
+            f"reserves for itself and refuses to load; rename them, or leave them out of the zip."
+        )
+    methods = sorted(
+        {
+            _COMPRESSION_NAMES.get(info.compress_type, f"method {info.compress_type}")
+            for info in entries.infos
+            if info.compress_type not in _CHROMIUM_METHODS and not info.filename.endswith("/")
+        }
+    )
+    if methods:
+        findings.error(
+            f"the zip uses the compression {listing(methods)}, but Chromium unpacks only "
+            f"stored and deflated entries; rebuild it with deflate."
+        )
+
+
 def _warn_about_entries(entries: Entries, findings: Findings) -> None:
-    """Entries Chromium may refuse or that do not belong in a package: warnings only."""
-    junk = sorted({label for info in entries.infos if (label := _junk_label(info.filename))})
+    """Entries the store may still take, but that do not belong in a package: warnings."""
+    junk = _labels(entries, _junk_label)
     if junk:
         findings.warning(
             f"the zip has operating-system or version-control files ({listing(junk)}); "
             f"leave them out of the zip."
-        )
-    reserved = sorted({label for info in entries.infos if (label := _reserved_root(info.filename))})
-    if reserved:
-        findings.warning(
-            f"the zip root has names starting with _ ({listing(reserved)}), which Chromium "
-            f"reserves and refuses to load; rename them."
         )
     backslashed = [i.filename for i in entries.infos if "\\" in i.filename]
     if backslashed:
@@ -163,24 +199,17 @@ def _warn_about_entries(entries: Entries, findings: Findings) -> None:
             f"the zip has names with backslashes ({listing(backslashed)}), which the zip "
             f"format does not allow as separators; rebuild it with a tool that writes /."
         )
-    methods = sorted(
-        {
-            _COMPRESSION_NAMES.get(info.compress_type, f"method {info.compress_type}")
-            for info in entries.infos
-            if info.compress_type not in {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
-        }
-    )
-    if methods:
-        findings.warning(
-            f"the zip uses the compression {listing(methods)}, but Chromium unpacks only "
-            f"stored and deflated entries; rebuild it with deflate."
-        )
     encrypted = [i.filename for i in entries.infos if i.flag_bits & _ENCRYPTED_FLAG]
     if encrypted:
         findings.warning(
             f"the zip has encrypted entries ({listing(encrypted)}), which the store cannot "
             f"unpack; rebuild it without a password."
         )
+
+
+def _labels(entries: Entries, label_of: Callable[[str], str | None]) -> list[str]:
+    """The distinct labels that *label_of* gives the entries' names, sorted."""
+    return sorted({label for info in entries.infos if (label := label_of(info.filename))})
 
 
 def _normalise(name: str) -> str:
@@ -243,21 +272,23 @@ def read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> b
         else:
             message = f"the zip is corrupt: {label} cannot be read ({exc}); rebuild the zip."
         raise EntryError(message) from exc
-    except (zlib.error, EOFError) as exc:
+    except (*_UNDECOMPRESSABLE, EOFError) as exc:
         raise EntryError(
             f"the zip is corrupt: {label} cannot be decompressed ({exc}); rebuild the zip."
         ) from exc
-    except NotImplementedError as exc:
+    except NotImplementedError as exc:  # a compression method, or flag bit 5 or 6
         raise EntryError(
-            f"{label} uses a compression method that cannot be read ({exc}); rebuild the zip "
-            f"with deflate."
+            f"{label} uses a zip feature that cannot be read ({exc}); rebuild the zip with deflate."
         ) from exc
     except RuntimeError as exc:  # zipfile's "File ... is encrypted, password required"
         raise EntryError(
             f"{label} is encrypted ({exc}); rebuild the zip without a password."
         ) from exc
-    except OSError as exc:
-        raise EntryError(f"{label} cannot be read from the zip ({exc}); rebuild the zip.") from exc
+    except _DAMAGED as exc:
+        raise EntryError(
+            f"the zip is corrupt: {label} cannot be read from it ({type(exc).__name__}: {exc}); "
+            f"rebuild the zip."
+        ) from exc
     if len(data) > limit:
         raise EntryError(
             f"{label} is over the {human_size(limit)} limit for it; "

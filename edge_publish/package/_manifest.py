@@ -21,6 +21,7 @@ from edge_publish.package._archive import Entries, EntryError, read_entry
 from edge_publish.package._chromium_json import ParseError, json_kind, parse_json
 from edge_publish.package._findings import Findings, cut, listing, show
 from edge_publish.package._references import check_references
+from edge_publish.package._version import MAX_VERSION_PART, NUMERIC_VERSION, version_parts
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -31,12 +32,10 @@ MAX_MANIFEST_BYTES: Final = MIB
 MAX_MESSAGES_BYTES: Final = MIB
 # The stores' documented limit on the extension's name; Chromium itself loads longer names.
 MAX_NAME_LENGTH: Final = 75
-MAX_VERSION_PART: Final = 65535
 SCHEMA_FILE: Final = "manifest.schema.json"
 
 _MV2: Final = 2
 _MV3: Final = 3
-_NUMERIC_VERSION = re.compile(r"[0-9]+(?:\.[0-9]+){0,3}")
 _MSG_REFERENCE = re.compile(r"__MSG_(.*?)__")
 
 
@@ -123,8 +122,9 @@ def load_messages(
 ) -> dict[str, str] | None:
     """The default locale's messages, keyed in lower case (Chromium's keys ignore case).
 
-    None when there is no default locale, or its messages.json is missing (an error), too
-    big, or unreadable (a warning: Chromium would say more, but we only need the name).
+    None when there is no default locale, or its messages.json is missing, unreadable or not
+    a JSON object (errors: Chromium refuses to load the extension), or too big to read (a
+    notice: Chromium may load it, and we only need the name).
     """
     locale = manifest.get("default_locale")
     if not isinstance(locale, str) or not locale:
@@ -171,13 +171,13 @@ def _read_messages(
         parsed = parse_json(raw, label)
     except ParseError as exc:
         if checks:
-            findings.warning(str(exc))
+            findings.error(str(exc))
         return None
     if not isinstance(parsed.value, dict):
         if checks:
-            findings.warning(
-                f"{label} holds a JSON {json_kind(parsed.value)}, not an object of messages; "
-                f'write it as {{"key": {{"message": "text"}}}}.'
+            findings.error(
+                f"{label} holds a JSON {json_kind(parsed.value)}, not an object of messages, "
+                f'which Chromium refuses; write it as {{"key": {{"message": "text"}}}}.'
             )
         return None
     return {
@@ -214,6 +214,12 @@ def check_manifest(
     manifest_version = integer(manifest.get("manifest_version"))
     if manifest_version == _MV3:
         _check_firefox_build(manifest, package, findings)
+    if "key" in manifest:
+        findings.error(
+            'manifest.json has a key field, which the store refuses at upload ("The manifest '
+            "shouldn't contain the key field.\"); remove key from the build you upload to the "
+            "store, and keep it only in the manifest you load unpacked for development."
+        )
     for message in _schema_errors(manifest):
         findings.error(message)
     _check_version(manifest.get("version"), findings)
@@ -229,17 +235,31 @@ def check_manifest(
             "the zip has a _locales folder but manifest.json has no default_locale, which "
             'Chromium may refuse; add "default_locale" or remove _locales.'
         )
-    check_references(manifest, entries, findings)
+    check_references(
+        manifest, entries, findings, loaded=_loaded_background(manifest, manifest_version)
+    )
     if "version_name" in manifest:
         findings.notice(
             f"version_name is {show(manifest['version_name'])}: Chromium shows it in place of "
             f"the version on its extensions page; nothing to fix."
         )
-    if "key" in manifest:
-        findings.notice(
-            "manifest.json has a key, which only sets the extension id when it is loaded "
-            "unpacked or self-hosted; nothing to fix."
-        )
+
+
+def _loaded_background(manifest: dict[str, Any], manifest_version: int | None) -> frozenset[str]:
+    """Where the manifest names the background files Chromium loads, and refuses to go without.
+
+    Manifest V3 runs the service worker and ignores scripts or a page beside it (a
+    cross-browser manifest); Manifest V2 loads the scripts and the page. Anything else is left
+    to the schema and to warnings.
+    """
+    background = manifest.get("background")
+    if not isinstance(background, dict):
+        return frozenset()
+    if manifest_version == _MV3 and "service_worker" in background:
+        return frozenset({"background.service_worker"})
+    if manifest_version == _MV2:
+        return frozenset({"background.scripts", "background.page"})
+    return frozenset()
 
 
 def _schema_errors(manifest: dict[str, Any]) -> list[str]:
@@ -306,11 +326,10 @@ def _is_json_integer(_checker: object, instance: object) -> bool:
 
 def _check_version(version: object, findings: Findings) -> None:
     """The version rules a pattern cannot say, and the stores' stricter ones as warnings."""
-    if not isinstance(version, str) or not _NUMERIC_VERSION.fullmatch(version):
+    if not isinstance(version, str) or not NUMERIC_VERSION.fullmatch(version):
         return  # not a version at all: the schema has said so
     parts = version.split(".")
-    # Leading zeros are stripped before int(), which refuses strings of over 4300 digits.
-    digits = [part.lstrip("0") or "0" for part in parts]
+    digits = version_parts(version)
     too_big = [p for p, d in zip(parts, digits, strict=True) if int(d[:6]) > MAX_VERSION_PART]
     if too_big:
         findings.error(

@@ -1,7 +1,9 @@
 """The files the manifest references: each should be in the zip.
 
 Missing ones are warnings, not errors: some builds generate files at run time, and a false
-rejection stops a release.
+rejection stops a release. The exception is the background file Chromium loads (the service
+worker, or an MV2 page or script; `_manifest` says which): without it, Chromium refuses to load
+the extension at all.
 """
 
 from __future__ import annotations
@@ -96,14 +98,35 @@ def _reference_path(reference: str) -> str | None:
     return None if path in {"", "."} else path
 
 
-def check_references(manifest: dict[str, Any], entries: Entries, findings: Findings) -> None:
-    """Warn about referenced files the zip lacks: warnings, since some are built at run time."""
+def check_references(
+    manifest: dict[str, Any],
+    entries: Entries,
+    findings: Findings,
+    *,
+    loaded: frozenset[str] = frozenset(),
+) -> None:
+    """Report referenced files the zip lacks.
+
+    A missing file named where ``loaded`` says (``background.service_worker``, say), which
+    Chromium cannot load the extension without, is an error; any other missing file is a
+    warning, since some are built at run time. So is a loaded file that is there in another
+    case, which Windows, where Edge mostly runs, still finds.
+    """
     missing: dict[str, str] = {}
     for where, reference in _referenced_files(manifest):
         path = _reference_path(reference)
-        if path is None or path in missing or entries.has(path) or entries.has(unquote(path)):
+        if path is None or entries.has(path) or entries.has(unquote(path)):
             continue
-        missing[path] = where
+        if path not in missing or (where in loaded and missing[path] not in loaded):
+            missing[path] = where
+    for path, where in list(missing.items()):
+        if where in loaded and path.lower() not in entries.lower:
+            findings.error(
+                f"manifest.json names {path} in {where}, but the zip has no such file, and "
+                f"Chromium refuses to load an extension whose background file is missing; add "
+                f"it to the zip or fix the path."
+            )
+            del missing[path]
     for path, where in list(missing.items())[:MAX_MISSING_FILE_FINDINGS]:
         actual = entries.lower.get(path.lower())
         case = f" (it has {actual}: paths are case-sensitive)" if actual else ""

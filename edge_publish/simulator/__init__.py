@@ -14,6 +14,8 @@ described in the project's API contract, and adds what a test or a benchmark nee
   upload);
 * faults that take effect and then fail (``502_after_effect``, ``504_after_effect``,
   ``drop_after_effect``), also in seeded chaos;
+* the public store listing (``/addons/getproductdetailsbycrxid/{crxId}``), whose version a
+  successful publish changes after the scenario's review time;
 * a journal of every request and operation, free of secrets, readable from Python
   (`Simulator.journal`) and over HTTP (``GET /_simulator/journal``).
 
@@ -24,6 +26,7 @@ is meant to test. Its modules, the way a fake service is usually laid out:
 * ``_scenario``: a scenario and its JSON Schema; ``scenarios/*.json``: the named ones;
 * ``_state``: operations, verdicts, product rules, the journal;
 * ``_routes``: the answers, as pure functions of a request and the state;
+* ``_listing``: the public store listing's item, its releases and its answer;
 * ``_faults``: the fault kinds;
 * ``_wire``: the socket server (and `Simulator`, its handle);
 * ``_cli``: ``edge-publish simulate`` (also ``python -m edge_publish.simulator``).

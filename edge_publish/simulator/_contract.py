@@ -37,6 +37,8 @@ GUID_RE: Final = re.compile(GUID_PATTERN)
 # --- Routes ---------------------------------------------------------------------------------
 ROUTES: Final = ("upload", "upload_status", "publish", "publish_status", "token")
 API_ROUTES: Final = frozenset({"upload", "upload_status", "publish", "publish_status"})
+# The public store listing: another host in reality, so neither an API route nor in "any".
+LISTING_ROUTE: Final = "listing"
 _ROUTE_TABLE: Final = (
     ("POST", re.compile(r"^/v1/products/(?P<product>[^/]+)/submissions/draft/package$"), "upload"),
     (
@@ -53,6 +55,7 @@ _ROUTE_TABLE: Final = (
         "publish_status",
     ),
     ("POST", re.compile(r"^/(?P<tenant>[^/]+)/oauth2/v2\.0/token$"), "token"),
+    ("GET", re.compile(r"^/addons/getproductdetailsbycrxid/(?P<crx>[^/]+)$"), LISTING_ROUTE),
 )
 # The simulator's own route: the journal, unauthenticated, never faulted, never recorded.
 JOURNAL_PATH: Final = "/_simulator/journal"
@@ -118,6 +121,7 @@ HOSTILE_LINES: Final = (
     "::set-env name=PWNED::1",
     "::add-mask::zzz",
     "::error::fake",
+    "the legacy syntax, anywhere in a line: ##[error]legacy",
     "EOF",
     "ghadelimiter_3f2a1b7c-0000-4000-8000-000000000000",
     "[click me](https://evil.example/x)",
@@ -130,7 +134,11 @@ LOCATION_MODES: Final = ("id", "path", "url", "none")
 LOCATION_FOR: Final = ("both", "upload", "publish")
 
 # --- Canned bodies --------------------------------------------------------------------------
+# The API's own 404 for an unknown product or operation: the two cannot be told apart.
 NOT_FOUND_JSON: Final = b'{"statusCode":404,"message":"Not Found"}'
+# The gateway's 404 for a path no API operation has (an api-url ending in /v1, say): answered
+# before any credential is looked at.
+NO_SUCH_PATH_JSON: Final = b'{"statusCode":404,"message":"Resource not found"}'
 INVALID_JWT_JSON: Final = b'{"statusCode":401,"message":"Invalid Azure AD JWT"}'
 CLIENT_ID_INVALID: Final = b"Client ID is Invalid"
 WEB_SITE_NOT_FOUND: Final = (
@@ -139,6 +147,12 @@ WEB_SITE_NOT_FOUND: Final = (
     b" reasons listed below:</p><ul><li>Custom domain has not been configured inside Azure."
     b"</li><li>Client cache is still pointing the domain to old IP address.</li></ul></body>"
     b"</html>"
+)
+# A portal or captive proxy that answers any path with a page: not the API.
+PORTAL_HTML: Final = (
+    b"<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sign in to continue"
+    b"</h1><form method=post><input name=user><input name=password type=password></form>"
+    b"</body></html>"
 )
 BAD_GATEWAY_HTML: Final = (
     b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
@@ -217,8 +231,13 @@ def json_response(status: int, data: object) -> Response:
 
 
 def not_found() -> Response:
-    """The API's JSON 404 (unknown route, product or operation)."""
+    """The API's JSON 404 (unknown product or operation)."""
     return Response(404, NOT_FOUND_JSON, JSON_TYPE)
+
+
+def no_such_path() -> Response:
+    """The gateway's JSON 404 for a path (or method) no API operation has."""
+    return Response(404, NO_SUCH_PATH_JSON, JSON_TYPE)
 
 
 def iso_time(moment: float) -> str:

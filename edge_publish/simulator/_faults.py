@@ -23,9 +23,12 @@ from edge_publish.simulator._contract import (
     GATEWAY_TIMEOUT_HTML,
     HTML_TYPE,
     JSON_TYPE,
+    LISTING_ROUTE,
     NOT_FOUND_JSON,
+    PORTAL_HTML,
     ROUTES,
     TEXT_TYPE,
+    WEB_SITE_NOT_FOUND,
     Response,
     iso_time,
     json_response,
@@ -54,6 +57,9 @@ FAULT_KINDS: Final = (
     "truncated_json",
     "redirect",
     "endless",
+    "front_door_404",
+    "portal",
+    "moved",
 )
 # Kinds the socket server carries out; every other kind answers with `fault_response`.
 WIRE_KINDS: Final = frozenset(
@@ -76,8 +82,11 @@ DEFAULT_CHAOS_KINDS: Final = (
     "502_after_effect",
     "504_after_effect",
 )
-# ``any`` counts requests to all five routes, ``api`` to the four API routes.
-FAULT_ROUTES: Final = (*ROUTES, "any", "api")
+# ``any`` counts requests to all five routes, ``api`` to the four API routes; the listing
+# (another host in reality) is faulted by its own name only.
+FAULT_ROUTES: Final = (*ROUTES, LISTING_ROUTE, "any", "api")
+# Where the public listing has been seen to send a request instead (the ``moved`` fault).
+STORE_HOME: Final = "https://microsoftedge.microsoft.com/addons/Microsoft-Edge-Extensions-Home"
 # The optional keys of a scenario's fault entry, beside ``route``, ``requests`` and ``kind``.
 FAULT_OPTIONS: Final = (
     "status",
@@ -166,6 +175,12 @@ _STATIC_FAULTS: Final[dict[str, tuple[int, bytes, str | None]]] = {
     "502": (502, BAD_GATEWAY_HTML, HTML_TYPE),
     "503": (503, b"The service is unavailable.", TEXT_TYPE),
     "504": (504, GATEWAY_TIMEOUT_HTML, HTML_TYPE),
+    # Azure's front door answering for an API that is not behind it (seen on a bad day).
+    "front_door_404": (404, WEB_SITE_NOT_FOUND, HTML_TYPE),
+    # A portal or captive proxy that answers every path with a page, credentials or not.
+    "portal": (200, PORTAL_HTML, HTML_TYPE),
+    # The public listing, sent to the store's home page.
+    "moved": (301, b"", None),
 }
 _BUILT_FAULTS: Final[dict[str, Callable[[dict[str, Any], str], Response]]] = {
     "429": _fault_429,
@@ -181,6 +196,8 @@ def fault_response(fault: Fault, operation_id: str) -> Response:
         response = Response(static[0], static[1], static[2])
     else:
         response = _BUILT_FAULTS[fault.kind](fault.options, operation_id)
+    if fault.kind == "moved":
+        response.set_header("Location", STORE_HOME)
     options = fault.options
     if "status" in options:
         response.status = options["status"]

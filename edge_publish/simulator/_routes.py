@@ -18,6 +18,7 @@ from edge_publish.simulator._contract import (
     HTML_TYPE,
     INVALID_JWT_JSON,
     JSON_TYPE,
+    LISTING_ROUTE,
     TEXT_TYPE,
     TOKEN_LIFETIME,
     WEB_SITE_NOT_FOUND,
@@ -25,8 +26,10 @@ from edge_publish.simulator._contract import (
     Request,
     Response,
     json_response,
+    no_such_path,
     not_found,
 )
+from edge_publish.simulator._listing import package_version
 from edge_publish.simulator._state import Operation, State
 
 
@@ -41,13 +44,20 @@ def same(given: str, expected: str) -> bool:
 
 
 def contract_response(request: Request, state: State) -> Response:
-    """The contract's answer: 404s, then credentials, then the route itself."""
+    """The contract's answer: 404s, then credentials, then the route itself.
+
+    Each way of missing gets its own answer: an unknown path is the gateway's JSON 404 (no
+    credential looked at), a missing credential a 401 "Invalid Azure AD JWT", a wrong key an
+    empty 401, a wrong client id a 403, and an unknown product or operation the API's JSON 404.
+    """
     if request.route is None:
-        return not_found()
+        return no_such_path()
     if request.route == "journal":
         return json_response(200, state.journal())
     if request.route == "token":
         return token(request, state)
+    if request.route == LISTING_ROUTE:  # public: no credentials, no product
+        return state.listing_document(request)
     product = request.params["product"]
     if not GUID_RE.match(product):
         return Response(404, WEB_SITE_NOT_FOUND, HTML_TYPE)
@@ -68,11 +78,15 @@ def contract_response(request: Request, state: State) -> Response:
 def authorize(request: Request, state: State) -> Response | None:
     """Check v1.1 (ApiKey + X-ClientID) or v1 (Bearer) credentials; None when they pass.
 
-    A refused key is a 401 (empty, as an expired key gives); a right key with a wrong or
-    missing client id is a 403 ``Client ID is Invalid``.
+    No ``Authorization`` at all is the gateway's 401 ``Invalid Azure AD JWT``; a refused key
+    is a 401 (empty, as an expired key gives); a right key with a wrong or missing client id
+    is a 403 ``Client ID is Invalid``.
     """
     scenario = state.scenario
-    scheme, _, credential = (request.header("Authorization") or "").strip().partition(" ")
+    given = (request.header("Authorization") or "").strip()
+    if not given:
+        return Response(401, INVALID_JWT_JSON, JSON_TYPE)
+    scheme, _, credential = given.partition(" ")
     if scheme.lower() == "bearer":
         if state.token_valid(credential.strip()):
             return None
@@ -99,7 +113,11 @@ def upload(request: Request, state: State) -> Response:
         message = "The request body must be the package (a zip file)."
         return json_response(400, {"statusCode": 400, "message": message})
     operation = state.create_operation(
-        "upload", request.params["product"], package_size=body.size, package_sha256=body.sha256
+        "upload",
+        request.params["product"],
+        package_size=body.size,
+        package_sha256=body.sha256,
+        package_version=None if state.listing is None else package_version(body.data),
     )
     return accepted(operation, state)
 

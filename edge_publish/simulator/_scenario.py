@@ -25,6 +25,7 @@ from edge_publish.simulator._contract import (
     VERDICT_NAMES,
 )
 from edge_publish.simulator._faults import FAULT_KINDS, FAULT_ROUTES
+from edge_publish.simulator._listing import LISTING_SCHEMA
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -104,6 +105,7 @@ SCENARIO_SCHEMA: Final = {
         "client_id": _NON_EMPTY,
         "api_key": _NON_EMPTY,
         "client_secret": _NON_EMPTY,
+        "listing": {"anyOf": [{"type": "null"}, LISTING_SCHEMA]},
         "products": {
             "anyOf": [
                 {"type": "null"},
@@ -223,11 +225,14 @@ class Scenario:
         chaos: Seeded random faults: ``{"rate", "seed", "kinds"}``, or None.
         product_rules: Whether ``NoModulesUpdated`` follows state (the one-in-review rule,
             ``InProgressSubmission``, always does).
-        review_seconds: How long a successful publish stays in review.
+        review_seconds: How long a successful publish stays in review: ``InProgressSubmission``
+            meanwhile, and its version goes live on the listing after it.
         client_id: The expected ``X-ClientID`` and OAuth ``client_id``.
         api_key: The expected v1.1 API key.
         client_secret: The expected v1 OAuth client secret.
         products: The product ids that exist; None means every GUID does.
+        listing: The public store listing's item (``crx_id``, the live ``version``, ``name``,
+            ``store_product_id``), or None: every listing request is then a 404.
     """
 
     name: str = "custom"
@@ -247,6 +252,7 @@ class Scenario:
     api_key: str = DEFAULT_API_KEY
     client_secret: str = DEFAULT_CLIENT_SECRET
     products: list[str] | None = None
+    listing: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         """Validate every field; see the class docstring for why."""

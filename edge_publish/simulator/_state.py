@@ -23,11 +23,15 @@ from edge_publish.simulator._contract import (
     GENERIC_FAILURE,
     HOSTILE_TEXT,
     PUBLISH_ERRORS,
+    ROUTES,
     TOKEN_LIFETIME,
     JSONDict,
+    Request,
+    Response,
     iso_time,
 )
 from edge_publish.simulator._faults import Fault, chaos_fault
+from edge_publish.simulator._listing import StoreListing, listing_response
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -155,6 +159,8 @@ class ProductState:
     # was when last published: equal means the draft has not changed since.
     draft_sha256: str | None = None
     published_sha256: str | None = None
+    # The version in the draft's manifest, when the scenario has a listing to put it on.
+    draft_version: str | None = None
 
 
 class State:
@@ -177,6 +183,7 @@ class State:
         self.route_counts: Counter[str] = Counter()
         self.op_counts: Counter[str] = Counter()
         self.products: dict[str, ProductState] = {}
+        self.listing = None if scenario.listing is None else StoreListing(scenario.listing)
         self.rng = self.new_rng()
         self.reset()
 
@@ -193,6 +200,8 @@ class State:
             self.route_counts = Counter()
             self.op_counts = Counter()
             self.products = {}
+            if self.listing is not None:
+                self.listing.reset()
             self.rng = self.new_rng()
 
     # --- faults ---------------------------------------------------------------------------
@@ -202,7 +211,11 @@ class State:
         Scenario faults come first (the first matching entry wins), then chaos. ``any``
         counts requests to all five routes and ``api`` to the four API routes.
         """
-        keys = [route, "any", *(("api",) if route in API_ROUTES else ())]
+        keys = [
+            route,
+            *(("any",) if route in ROUTES else ()),
+            *(("api",) if route in API_ROUTES else ()),
+        ]
         with self.lock:
             for key in keys:
                 self.route_counts[key] += 1
@@ -224,6 +237,7 @@ class State:
         *,
         package_size: int | None = None,
         package_sha256: str | None = None,
+        package_version: str | None = None,
         notes_size: int | None = None,
     ) -> Operation:
         """Create the ``kind`` operation its 202 announces, with its verdict fixed now."""
@@ -256,10 +270,19 @@ class State:
             self.operations[operation.id] = operation
             if verdict.ok and kind == "upload":
                 state.draft_sha256 = package_sha256
+                state.draft_version = package_version
             elif verdict.ok:
                 state.last_publish_done = operation.done_at
                 state.published_sha256 = state.draft_sha256
+                if self.listing is not None and state.draft_version is not None:
+                    live_at = operation.done_at + self.scenario.review_seconds
+                    self.listing.submit(state.draft_version, live_at)
             return operation
+
+    def listing_document(self, request: Request) -> Response:
+        """The public listing's answer (`_listing`), read under the lock."""
+        with self.lock:
+            return listing_response(request, self.listing, time.time())
 
     def apply_rules(
         self, state: ProductState, verdict: Verdict, now: float, submission_id: str

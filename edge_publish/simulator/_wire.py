@@ -344,7 +344,9 @@ class _Exchange:
     # --- request body ---------------------------------------------------------------------
     def receive(self) -> Body:
         """Read the whole body (keep-alive needs it consumed) and note it in the journal."""
-        body = self.read_body(keep=self.route in ("publish", "token"))
+        # An upload is kept only to read its version, for the scenario's store listing.
+        listed = self.route == "upload" and self.state.listing is not None
+        body = self.read_body(keep=listed or self.route in ("publish", "token"))
         self.entry["body_size"] = body.size
         if self.route == "upload":
             self.entry["body_sha256"] = body.sha256

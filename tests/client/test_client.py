@@ -17,7 +17,6 @@ from edge_publish.client import (
 from edge_publish.deadline import Deadline
 from edge_publish.errors import (
     ApiError,
-    EdgePublishError,
     InvalidInput,
     NetworkError,
     ProtocolError,
@@ -417,23 +416,3 @@ def test_the_attempt_count_in_the_message_is_the_number_of_requests():
     assert info.value.message == (
         'The status poll failed with HTTP 500 after 3 attempts; the store said: "boom".'
     )
-
-
-@pytest.mark.parametrize("status", [200, 204, 302])
-def test_the_credentials_probe_accepts_only_the_documented_404(status):
-    def handler(request):
-        return httpx.Response(status, content=b"<html>Welcome to the hotel wifi</html>")
-
-    with client_with(handler) as client, pytest.raises(EdgePublishError) as info:
-        client.check_credentials(deadline=far())
-    assert info.value.code in {"ProtocolError", "Redirected"}
-    assert str(status) in info.value.message
-
-
-def test_the_credentials_probe_passes_on_404():
-    def handler(request):
-        assert request.method == "GET"
-        return httpx.Response(404, content=b'{"statusCode":404,"message":"Not Found"}')
-
-    with client_with(handler) as client:
-        assert client.check_credentials(deadline=far()) is None

@@ -165,10 +165,15 @@ def test_os_junk_is_a_warning(tmp_path: Path) -> None:
         assert label in warning
 
 
-def test_reserved_underscore_root_is_a_warning(tmp_path: Path) -> None:
-    package = check_package(make_package(tmp_path, extra={"_build/x.js": "x"}))
-    (warning,) = warnings_of(package)
-    assert "_build/" in warning
+def test_reserved_underscore_root_is_an_error(tmp_path: Path) -> None:
+    extra = {"_build/x.js": "x", "_config.js": "x", "lib/_ok.js": "x"}
+    error = rejection(make_package(tmp_path, extra=extra))
+    assert error.message == (
+        "the zip root has names starting with _ (_build/, _config.js), which Chromium reserves "
+        "for itself and refuses to load; rename them, or leave them out of the zip."
+    )
+    assert error.details == (error.message,)
+    assert error.extension_name == "Demo"
 
 
 def test_allowed_underscore_roots_are_not_warned(tmp_path: Path) -> None:
@@ -185,7 +190,24 @@ def test_backslash_names_are_a_warning(tmp_path: Path) -> None:
     assert "backslashes" in warning
 
 
-def test_compression_chromium_cannot_unpack_is_a_warning(tmp_path: Path) -> None:
-    path = make_package(tmp_path, compression=zipfile.ZIP_LZMA)
-    package = check_package(path)
-    assert any("LZMA" in w for w in warnings_of(package))
+@pytest.mark.parametrize(
+    ("compression", "name"), [(zipfile.ZIP_LZMA, "LZMA"), (zipfile.ZIP_BZIP2, "bzip2")]
+)
+def test_compression_chromium_cannot_unpack_is_an_error(
+    tmp_path: Path, compression: int, name: str
+) -> None:
+    error = rejection(make_package(tmp_path, compression=compression))
+    assert error.message == (
+        f"the zip uses the compression {name}, but Chromium unpacks only stored and deflated "
+        f"entries; rebuild it with deflate."
+    )
+    assert error.details == (error.message,)  # the manifest itself was still read
+    assert error.extension_version == "1.0.0"
+
+
+def test_stored_and_deflated_entries_are_fine(tmp_path: Path) -> None:
+    path = make_package(tmp_path, compression=zipfile.ZIP_STORED)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("lib/deflated.js", "x" * 1000)
+        archive.writestr(zipfile.ZipInfo("folder/"), "")
+    assert check_package(path).findings == ()

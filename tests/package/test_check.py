@@ -11,6 +11,7 @@ import pytest
 
 from edge_publish.errors import InvalidInput
 from edge_publish.package import Finding, check_package
+from edge_publish.package._chromium_json import parse_json
 from tests.package.shared import (
     make_package,
     messages_json,
@@ -198,7 +199,38 @@ def stub_real_manifest(source: Path, target: Path) -> Path:
     return write_zip(target, files)
 
 
-@pytest.mark.parametrize("manifest_file", REAL_MANIFEST_FILES, ids=lambda path: path.stem)
+# Source manifests with a key: their projects strip it from the build they upload, since the
+# store refuses a manifest that has one. Each is refused for its key, and for nothing else.
+KEYED_MANIFESTS = (
+    "augmented-steam-1-4-3.json",
+    "chrome-samples-web-accessible-resources.json",
+    "redux-devtools-chrome.json",
+    "stylus-1-5-51.json",
+)
+UNKEYED_MANIFEST_FILES = [path for path in REAL_MANIFEST_FILES if path.name not in KEYED_MANIFESTS]
+
+
+def test_the_keyed_manifests_are_exactly_those_with_a_key() -> None:
+    keyed = [
+        path.name
+        for path in REAL_MANIFEST_FILES
+        if "key" in parse_json(path.read_bytes(), path.name).value
+    ]
+    assert keyed == list(KEYED_MANIFESTS)
+
+
+@pytest.mark.parametrize("name", KEYED_MANIFESTS)
+def test_real_manifests_with_a_key_are_refused_for_it_alone(tmp_path: Path, name: str) -> None:
+    path = stub_real_manifest(REAL_MANIFESTS / name, tmp_path / "ext.zip")
+    error = rejection(path)
+    assert error.details == (error.message,)
+    assert error.message.startswith("manifest.json has a key field, which the store refuses")
+    assert "remove key from the build you upload to the store" in error.message
+    assert "keep it only in the manifest you load unpacked" in error.message
+    assert check_package(path, "off").name  # the escape hatch still lets it through
+
+
+@pytest.mark.parametrize("manifest_file", UNKEYED_MANIFEST_FILES, ids=lambda path: path.stem)
 def test_real_manifests_raise_no_error(tmp_path: Path, manifest_file: Path) -> None:
     path = stub_real_manifest(manifest_file, tmp_path / "ext.zip")
     package = check_package(path)  # raises InvalidPackage on any error

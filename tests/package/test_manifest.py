@@ -367,14 +367,6 @@ def test_messages_with_comments_resolve(tmp_path: Path) -> None:
     assert package.findings == ()
 
 
-def test_unparseable_messages_is_a_warning(tmp_path: Path) -> None:
-    manifest = with_manifest(name="__MSG_n__", default_locale="en")
-    extra = {"_locales/en/messages.json": '{"n": {"message": "Demo"},}'}
-    package = check_package(make_package(tmp_path, manifest, extra))
-    (warning,) = warnings_of(package)
-    assert warning.startswith("_locales/en/messages.json is not valid JSON")
-
-
 def test_locales_without_default_locale_is_a_warning(tmp_path: Path) -> None:
     extra = {"_locales/en/messages.json": messages_json(n="x")}
     package = check_package(make_package(tmp_path, extra=extra))
@@ -391,11 +383,8 @@ def test_empty_name_is_a_warning(tmp_path: Path) -> None:
 # --- notices -------------------------------------------------------------------------------
 
 
-def test_version_name_and_key_are_notices(tmp_path: Path) -> None:
-    manifest = with_manifest(version_name="1.0 beta", key="MIIBIjANBgkq")
-    package = check_package(make_package(tmp_path, manifest))
+def test_version_name_is_a_notice(tmp_path: Path) -> None:
+    package = check_package(make_package(tmp_path, with_manifest(version_name="1.0 beta")))
     assert warnings_of(package) == []
-    notices = notices_of(package)
-    assert len(notices) == 2
-    assert any("version_name" in n for n in notices)
-    assert any("has a key" in n for n in notices)
+    (notice,) = notices_of(package)
+    assert notice.startswith('version_name is "1.0 beta"')

@@ -38,6 +38,8 @@ STATUS_FAULTS = [
     ("500", 500, b""),
     ("502", 502, None),
     ("503", 503, None),
+    ("front_door_404", 404, None),
+    ("portal", 200, None),
 ]
 
 
@@ -66,6 +68,21 @@ def test_502_is_an_html_page(start: StartSim, connect: Connect) -> None:
     response = client.get(upload_status(PRODUCT))
     assert response.headers["Content-Type"].startswith("text/html")
     assert "<title>502 Bad Gateway</title>" in response.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "title"),
+    [("front_door_404", 404, "Microsoft Azure Web App - Error 404"), ("portal", 200, "Sign in")],
+)
+def test_front_door_and_portal_answer_html_pages_whatever_the_credentials(
+    start: StartSim, connect: Connect, kind: str, status: int, title: str
+) -> None:
+    sim = start(faults=[{"route": "api", "requests": "all", "kind": kind}])
+    for client in (connect(sim), connect(sim, auth=False)):
+        response = client.get(upload_status("00000000-0000-4000-8000-000000000000"))
+        assert response.status_code == status
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert f"<title>{title}</title>" in response.text
 
 
 def test_500_is_empty_with_content_length_zero(start: StartSim, connect: Connect) -> None:

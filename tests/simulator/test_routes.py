@@ -50,8 +50,6 @@ def test_upload_with_api_key_answers_202_with_bare_id_location(
 @pytest.mark.parametrize(
     "headers",
     [
-        {},
-        {"X-ClientID": "sim-client-id"},
         {"Authorization": "ApiKey wrong-key", "X-ClientID": "sim-client-id"},
         {"Authorization": "Basic c2ltLWFwaS1rZXk=", "X-ClientID": "sim-client-id"},
         {"Authorization": "sim-api-key", "X-ClientID": "sim-client-id"},
@@ -63,6 +61,16 @@ def test_missing_or_wrong_api_key_is_401_with_empty_body(
     response = upload(connect(sim, auth=False), headers=headers)
     assert response.status_code == 401
     assert response.content == b""
+    assert sim.journal()["operations"] == []
+
+
+@pytest.mark.parametrize("headers", [{}, {"X-ClientID": "sim-client-id"}, {"Authorization": ""}])
+def test_no_credential_at_all_is_the_gateways_401_invalid_jwt(
+    sim: Simulator, connect: Connect, headers: dict[str, str]
+) -> None:
+    response = upload(connect(sim, auth=False), headers=headers)
+    assert response.status_code == 401
+    assert response.json() == {"statusCode": 401, "message": "Invalid Azure AD JWT"}
     assert sim.journal()["operations"] == []
 
 
@@ -171,12 +179,13 @@ def test_non_guid_product_is_html_web_site_not_found(client: httpx.Client) -> No
         ("GET", "/"),
     ],
 )
-def test_unknown_routes_are_404_json(
-    sim: Simulator, client: httpx.Client, method: str, path: str
+def test_unknown_routes_are_the_gateways_404_json_whatever_the_credentials(
+    sim: Simulator, connect: Connect, method: str, path: str
 ) -> None:
-    response = client.request(method, path)
-    assert response.status_code == 404
-    assert response.json() == NOT_FOUND
+    for client in (connect(sim), connect(sim, auth=False)):
+        response = client.request(method, path)
+        assert response.status_code == 404
+        assert response.json() == {"statusCode": 404, "message": "Resource not found"}
     assert sim.requests()[-1]["route"] is None
 
 
@@ -230,8 +239,9 @@ def test_location_for_applies_the_mode_to_one_route_only(start: StartSim, connec
 
 
 # --- without a socket: the credentials probe ------------------------------------------------
-# check-credentials sends one read-only status GET for an operation that cannot exist. The
-# answer tells: 404 the credentials were accepted, 401 the key was refused, 403 the client id.
+# check-credentials sends two read-only status GETs for an operation that cannot exist: a
+# control without credentials (refused: 401), then the probe. The probe's answer tells: 404
+# the credentials were accepted, 401 the key was refused, 403 the client id.
 NO_BODY = Body(0, hashlib.sha256(b"").hexdigest())
 NO_SUCH_OPERATION = "00000000-0000-4000-8000-000000000000"
 PROBES = [upload_status(NO_SUCH_OPERATION), publish_status(NO_SUCH_OPERATION)]
@@ -258,7 +268,6 @@ def test_probe_with_accepted_credentials_is_404_json_and_changes_nothing(path: s
 @pytest.mark.parametrize(
     "headers",
     [
-        {"X-ClientID": "sim-client-id"},
         {"Authorization": "ApiKey wrong-key", "X-ClientID": "sim-client-id"},
         {"Authorization": "ApiKey wrong-key", "X-ClientID": "wrong-client"},  # the key first
     ],
@@ -287,6 +296,23 @@ def test_probe_with_a_v1_token_is_404_when_issued_and_401_when_not() -> None:
     refused = answer(state, path, {"Authorization": "Bearer not-issued-here"})
     assert refused.status == 401
     assert json.loads(refused.body) == {"statusCode": 401, "message": "Invalid Azure AD JWT"}
+
+
+def test_an_unknown_path_a_wrong_key_a_missing_key_and_an_unknown_operation_differ() -> None:
+    state = State(Scenario())
+    wrong_root = "/v1" + PROBES[0]  # api-url ending in /v1
+    answers = {
+        "unknown path": answered(answer(state, wrong_root, {"Authorization": "ApiKey wrong"})),
+        "wrong key": answered(answer(state, PROBES[0], {"Authorization": "ApiKey wrong"})),
+        "missing key": answered(answer(state, PROBES[0], {})),
+        "unknown operation": answered(answer(state, PROBES[0], AUTH)),
+    }
+    assert len(set(answers.values())) == len(answers), answers
+    assert answers["unknown path"][0] == 404  # no credential looked at
+    assert answers["missing key"][0] == 401
+    assert answers["unknown operation"] == JSON_404
+    # The unknown path answers the same with good credentials: only a control can tell.
+    assert answered(answer(state, wrong_root, AUTH)) == answers["unknown path"]
 
 
 def test_probe_404_needs_a_guid_product_and_cannot_tell_an_unknown_product() -> None:

@@ -70,7 +70,8 @@ def test_large_upload_size_and_hash_reach_journal_and_operation(
 def test_keep_alive_survives_rejected_and_accepted_bodies(sim: Simulator) -> None:
     connection = http.client.HTTPConnection("127.0.0.1", sim.port, timeout=5)
     try:
-        connection.request("POST", UPLOAD, body=b"z" * 300_000, headers={**ZIP})
+        wrong_key = {**ZIP, "Authorization": "ApiKey wrong-key"}
+        connection.request("POST", UPLOAD, body=b"z" * 300_000, headers=wrong_key)
         rejected = connection.getresponse()
         assert rejected.status == 401
         assert rejected.read() == b""

@@ -98,6 +98,8 @@ DEFAULT_INPUTS = {
     "retry-failed-operations": "0",
     "treat-as-success": "",
     "package-checks": "errors",
+    "publish-only": "false",
+    "publish-operation-id": "",
 }
 
 
@@ -178,6 +180,12 @@ def run_action(
         output_text=output_text,
         summary=summary_file.read_text(),
     )
+
+
+def runner_would_obey(line: str) -> bool:
+    """Whether the runner could read *line* as a workflow command: ``::`` after any leading
+    spaces, or the legacy ``##[``, which it matches anywhere in a line."""
+    return line.lstrip().startswith("::") or "##[" in line
 
 
 def outside_code(markdown: str) -> str:

@@ -1,0 +1,129 @@
+"""What the run does with the live version: the pre-check before an upload, and the watch.
+
+The version comes from the public store listing (`edge_publish.listing`), through the reader
+the pipeline is given; this module sends nothing itself, and writes nothing to the runner but
+through the `RunnerUI`. Versions are compared as Chromium compares them (`parse_version`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Protocol
+
+from edge_publish.constants import CERTIFICATION_BUSINESS_DAYS
+from edge_publish.errors import InvalidPackage, ReviewOverdue, StoreListingUnavailable
+from edge_publish.log import get_logger
+from edge_publish.package import parse_version
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from edge_publish.outcome import Outcome
+    from edge_publish.settings import Settings
+
+_SATURDAY = 5
+
+
+class LiveUI(Protocol):
+    """What this module needs from the runner: warnings and notices."""
+
+    def warn(self, message: str, title: str) -> None:
+        """Show a warning annotation."""
+
+    def notice(self, message: str, title: str) -> None:
+        """Show a notice annotation."""
+
+
+def in_review_line(live: str, version: str) -> str:
+    """The summary's sentence on what is live and what is now in review."""
+    wait = (
+        f"{version} is in certification, which can take up to {CERTIFICATION_BUSINESS_DAYS} "
+        "business days"
+    )
+    return f"The store serves {live}; {wait}." if live else f"{wait[0].upper()}{wait[1:]}."
+
+
+def precheck(settings: Settings, outcome: Outcome, ui: LiveUI, read: Callable[[], str]) -> bool:
+    """Before the upload: compare the package's version with the live one.
+
+    Returns True when the package's version is already live, and the run has nothing to do.
+    A listing that cannot be read is a warning: the public listing never fails a publish.
+
+    Raises:
+        InvalidPackage: the package's version is lower than the live one.
+    """
+    try:
+        live = read()
+    except StoreListingUnavailable as exc:
+        ui.warn(f"{exc.message} The run goes on without comparing versions.", "Live version")
+        return False
+    outcome.live_version = live
+    package = parse_version(outcome.extension_version)
+    get_logger().info("live version", live=live, package=outcome.extension_version)
+    if package is None:  # package-checks: off let an odd version through; the store will say
+        return False
+    served = parse_version(live)
+    if served is not None and package < served:
+        raise InvalidPackage(
+            f"The package's version {outcome.extension_version} is lower than {live}, the "
+            f"version the store serves (crx-id {settings.crx_id}); nothing was sent.",
+            situation="version-below-live",
+            extension_name=outcome.extension_name,
+            extension_version=outcome.extension_version,
+        )
+    if package == served:
+        outcome.result = "live"
+        ui.notice(
+            f"Version {outcome.extension_version} is already live in the store (crx-id "
+            f"{settings.crx_id}): there is nothing to publish, and nothing was sent.",
+            "Already live",
+        )
+        return True
+    return False
+
+
+def business_days(start: dt.date, end: dt.date) -> int:
+    """Monday-to-Friday days after *start*, up to and including *end* (0 if end <= start)."""
+    days, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        days += day.weekday() < _SATURDAY
+    return days
+
+
+def check_live(
+    settings: Settings, outcome: Outcome, ui: LiveUI, read: Callable[[], str], today: dt.date
+) -> None:
+    """The review watch: is expect-version live, still in review, or overdue?
+
+    Raises:
+        StoreListingUnavailable: the listing cannot be read (here, that is the whole job).
+        ReviewOverdue: still in review after review-days-limit business days.
+    """
+    expect = settings.expect_version
+    outcome.expect_version = expect
+    outcome.live_version = live = read()
+    wanted, served = parse_version(expect), parse_version(live)
+    log = get_logger()
+    if served is None or wanted is None or served >= wanted:
+        outcome.result = "live"
+        log.info("live", live=live, expected=expect)
+        if served is not None and wanted is not None and served > wanted:
+            ui.notice(
+                f"The store serves {live}, newer than expect-version {expect}.",
+                "A newer version is live",
+            )
+        return
+    outcome.result = "in-review"
+    since = settings.in_review_since
+    if since is None:
+        log.info("in review", live=live, expected=expect)
+        return
+    outcome.review_days = days = business_days(since, today)
+    log.info("in review", live=live, expected=expect, business_days=days)
+    if days > settings.review_days_limit:
+        raise ReviewOverdue(
+            f"Version {expect} of product {settings.product_id} has been in review for {days} "
+            f"business days since {since.isoformat()}, over review-days-limit "
+            f"({settings.review_days_limit}); the store still serves {live}."
+        )

@@ -1,0 +1,99 @@
+"""check-credentials: a control without credentials that must be refused, then the probe."""
+
+import httpx
+import pytest
+
+from edge_publish.advice import advice_for
+from edge_publish.errors import ApiError, EdgePublishError, InvalidInput, ProtocolError
+from tests.client.test_client import API, client_with, far, no_waits  # noqa: F401 (fixture)
+
+JSON = "application/json; charset=utf-8"
+HTML = "text/html; charset=utf-8"
+API_404 = b'{"statusCode":404,"message":"Not Found"}'
+FRONT_DOOR = b"<html><head><title>Microsoft Azure Web App - Error 404</title></head></html>"
+
+
+def answers(control: httpx.Response, probe: httpx.Response, seen: list[httpx.Request]):
+    """A handler: the control (no Authorization) gets *control*, the probe *probe*."""
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return probe if "Authorization" in request.headers else control
+
+    return handler
+
+
+def check(control: httpx.Response, probe: httpx.Response, expected: type[EdgePublishError]):
+    """Run check_credentials against these answers; return its error and the requests sent."""
+    seen: list[httpx.Request] = []
+    with client_with(answers(control, probe, seen)) as client, pytest.raises(expected) as info:
+        client.check_credentials(deadline=far())
+    return info.value, seen
+
+
+def response(status: int, body: bytes = b"", content_type: str | None = None) -> httpx.Response:
+    headers = {"Content-Type": content_type} if content_type else {}
+    return httpx.Response(status, content=body, headers=headers)
+
+
+@pytest.mark.parametrize("refusal", [response(401), response(403, b"Client ID is Invalid")])
+@pytest.mark.parametrize("probe", [response(404, API_404, JSON), response(404)])
+def test_authorized_takes_a_refused_control_and_the_apis_own_404(refusal, probe):
+    seen: list[httpx.Request] = []
+    with client_with(answers(refusal, probe, seen)) as client:
+        assert client.check_credentials(deadline=far()) is None
+    control, sent = seen
+    assert "Authorization" not in control.headers
+    assert "X-ClientID" not in control.headers
+    assert sent.headers["Authorization"] == "ApiKey key-1234"
+    assert control.method == sent.method == "GET"
+    assert control.url == sent.url
+
+
+@pytest.mark.parametrize(
+    ("control", "shown"),
+    [
+        (response(404, API_404, JSON), f"HTTP 404 ({JSON})"),  # a path the API does not have
+        (response(404, FRONT_DOOR, HTML), f"HTTP 404 ({HTML})"),
+        (response(200, b"<html>Sign in</html>", HTML), f"HTTP 200 ({HTML})"),
+        (response(400), "HTTP 400 (no content type)"),
+    ],
+)
+def test_a_control_that_is_not_refused_names_api_url_and_sends_no_credentials(control, shown):
+    error, seen = check(control, response(404, API_404, JSON), InvalidInput)
+    assert len(seen) == 1  # the credentials were never sent
+    assert error.message.startswith(f"`api-url` {API} answered a request without credentials")
+    assert shown in error.message
+    assert error.situation == "api-url-not-the-api"
+    assert "not …/v1" in advice_for(error)
+
+
+@pytest.mark.parametrize(
+    ("probe", "shown"),
+    [
+        (response(404, FRONT_DOOR, HTML), f"HTTP 404 ({HTML})"),
+        (response(404, b"Not Found", "text/plain"), "HTTP 404 (text/plain)"),
+        (response(404, b'{"error":"nope"}', JSON), f"HTTP 404 ({JSON})"),
+        (response(404, b'{"statusCode":401,"message":"x"}', JSON), f"HTTP 404 ({JSON})"),
+        (response(200, b"<html>Welcome to the hotel wifi</html>", HTML), f"HTTP 200 ({HTML})"),
+        (response(204), "HTTP 204 (no content type)"),
+    ],
+)
+def test_only_the_apis_own_404_counts_as_authorized(probe, shown):
+    error, seen = check(response(401), probe, ProtocolError)
+    assert shown in error.message
+    assert error.situation == "probe-answered-by-another"
+    assert [request.headers.get("Authorization") for request in seen] == [None, "ApiKey key-1234"]
+
+
+@pytest.mark.parametrize(("status", "code"), [(401, "Unauthorized"), (403, "Forbidden")])
+def test_a_refused_probe_is_still_a_refusal(status, code):
+    error, _ = check(response(401), response(status), ApiError)
+    assert error.code == code
+
+
+def test_a_redirected_control_is_never_followed():
+    redirect = httpx.Response(302, headers={"Location": "https://elsewhere.test/"})
+    error, seen = check(redirect, response(404, API_404, JSON), ApiError)
+    assert error.code == "Redirected"
+    assert len(seen) == 1

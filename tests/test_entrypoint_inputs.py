@@ -1,0 +1,46 @@
+"""End to end: inputs that cannot mean what they say fail before any request (exit 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("listed", "unknown", "closest"),
+    [
+        ("NoModuleUpdated", "NoModuleUpdated", "NoModulesUpdated"),
+        (
+            "InProgressSubmission, ModuleStateUnpublishable",
+            "ModuleStateUnpublishable",
+            "ModuleStateUnPublishable",
+        ),
+    ],
+)
+def test_an_unknown_treat_as_success_code_is_an_input_error(
+    simulator, act, listed, unknown, closest
+):
+    sim = simulator()
+    run = act(sim, treat_as_success=listed)
+    assert run.returncode == 2, run.log
+    assert run.outputs["result"] == "failed"
+    assert run.outputs["error-code"] == "InvalidInput"
+    message = run.outputs["error-message"]
+    assert message.startswith(f"`treat-as-success` lists {unknown!r}")
+    assert f"the closest known code is {closest!r}" in message
+    assert sim.journal()["requests"] == []
+
+
+def test_every_known_treat_as_success_code_still_publishes(simulator, act):
+    sim = simulator()
+    run = act(sim, treat_as_success="NoModulesUpdated,InProgressSubmission,PublishUncertain")
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "published"
+
+
+def test_dry_run_with_upload_only_is_an_input_error_naming_both(simulator, act):
+    sim = simulator()
+    run = act(sim, dry_run="true", upload_only="true")
+    assert run.returncode == 2, run.log
+    assert run.outputs["error-code"] == "InvalidInput"
+    assert run.outputs["error-message"].startswith("`dry-run` and `upload-only` are both set")
+    assert sim.journal()["requests"] == []
