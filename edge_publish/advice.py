@@ -16,8 +16,8 @@ from edge_publish.errors import EdgePublishError
 
 # Sentences that warnings use too, so that a warning and an error give the same fix.
 KEY_RENEWAL: Final = (
-    f"Create a new API key at {PARTNER_CENTER_API_URL} (Publish API), store it in the "
-    "repository secret, and give its expiry date to api-key-expires."
+    f"Create a new API key at {PARTNER_CENTER_API_URL} (Publish API; keys last about 72 "
+    "days), store it in the repository secret, and give its expiry date to api-key-expires."
 )
 V1_RETIRED: Final = (
     "Microsoft retired the v1 API: create a v1.1 API key in Partner Center (Publish API, enable "
@@ -47,7 +47,8 @@ ADVICE: Final[dict[str, str]] = {
         "treat-as-success for idempotent re-runs."
     ),
     "InProgressSubmission": (
-        "Wait for the submission in review to finish, or cancel it in Partner Center, then re-run."
+        "A submission made before this run is in review: wait for its review to finish, then "
+        "re-run (cancel it in Partner Center only if it is not the one you want)."
     ),
     "UnpublishInProgress": "Wait until the unpublishing finishes in Partner Center, then re-run.",
     "ModuleStateUnPublishable": (
@@ -65,6 +66,7 @@ ADVICE: Final[dict[str, str]] = {
         "This generic failure often clears on its own: re-run the job, or set "
         "retry-failed-operations to retry it automatically."
     ),
+    # A 401 with a v1.1 API key (a v1 token's refusal has its own situation).
     "Unauthorized": KEY_RENEWAL,
     "Forbidden": ("Copy client-id and api-key from the same Publish API page in Partner Center."),
     "NotFound": (
@@ -78,7 +80,9 @@ ADVICE: Final[dict[str, str]] = {
     "Throttled": "Wait a few minutes and re-run, or raise operation-timeout.",
     "NetworkError": "Re-run the job later; raise retries if this happens often.",
     "PublishUncertain": (
-        "Check the product in Partner Center before re-running, so as not to submit twice."
+        "Most likely this run's own submission is in review: check the product in Partner "
+        "Center; do not cancel that submission, and do not re-run the job, so as not to submit "
+        "twice."
     ),
     "ProtocolError": (
         "Re-run later, and report it if it persists (the request id helps Microsoft support)."
@@ -115,6 +119,11 @@ SITUATIONS: Final[dict[str, str]] = {
     "v1-login-refused": (
         "Check client-id, client-secret and access-token-url against Partner Center; better, "
         "switch to a v1.1 api-key."
+    ),
+    # A 401 from the API with a v1 token: the token was issued, then refused.
+    "v1-token-refused": (
+        "The v1 token is fetched afresh on each run, so a refusal means the v1 credentials no "
+        "longer grant the Publish API: check them in Partner Center, or switch to a v1.1 api-key."
     ),
     "v1-token-missing": (
         "Check that access-token-url is the one Partner Center shows (Publish API), or switch to "

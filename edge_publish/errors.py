@@ -170,9 +170,11 @@ class Cancelled(EdgePublishError):
 
 
 class PublishUncertain(EdgePublishError):
-    """The publish request may have reached the store, but no answer came back.
+    """The publish request may have taken effect, and no verdict says whether it did.
 
-    Re-sending it could create a second submission, so edge-publish stops instead.
+    A 500, 502 or 504, or no answer, and every resend failed too or was refused with
+    ``InProgressSubmission`` (most likely by this run's own submission); or the store accepted
+    it with an answer that cannot be read. The run never blames another submission for it.
     """
 
     default_code = "PublishUncertain"

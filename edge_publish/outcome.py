@@ -7,8 +7,10 @@ summary (`edge_publish.summary`) are rendered from it, whatever stopped the run.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
+
+from edge_publish.deadline import Deadline
 
 if TYPE_CHECKING:
     from edge_publish.errors import EdgePublishError
@@ -30,7 +32,8 @@ class OperationRecord:
     started: float = 0.0
     finished: float | None = None
     attempt: int = 1
-    deadline: float = 0.0  # when operation-timeout runs out for this operation
+    # When operation-timeout runs out for this operation, on the pipeline's clock.
+    deadline: Deadline = field(default_factory=Deadline.never)
 
     @property
     def duration(self) -> float | None:

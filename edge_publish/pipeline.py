@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Final, Literal, Protocol
 
 from edge_publish.advice import KEY_RENEWAL, V1_RETIRED
 from edge_publish.constants import (
@@ -29,6 +29,7 @@ from edge_publish.constants import (
     POLL_MAX,
     PROGRESS_NOTE_INTERVAL,
 )
+from edge_publish.deadline import Deadline
 from edge_publish.errors import (
     ApiError,
     ApiKeyExpired,
@@ -37,6 +38,7 @@ from edge_publish.errors import (
     OperationFailed,
     OperationTimeout,
     ProtocolError,
+    PublishUncertain,
     ValidationFailed,
 )
 from edge_publish.live import check_live, precheck
@@ -47,6 +49,10 @@ if TYPE_CHECKING:
     from edge_publish.client import EdgeClient, OperationStatus
     from edge_publish.package import Package
     from edge_publish.settings import Settings
+
+
+# The store's refusal while a submission is in review (one at a time per product).
+IN_REVIEW: Final = "InProgressSubmission"
 
 
 def poll_delay(elapsed: float) -> float:
@@ -135,7 +141,7 @@ class Pipeline:
             )
         if s.check_credentials:
             with self.make_client() as client, self.ui.phase("Check the credentials"):
-                client.check_credentials(deadline=self.clock() + s.operation_timeout)
+                client.check_credentials(deadline=Deadline.after(s.operation_timeout, self.clock))
             outcome.result = "authorized"
             self._log.info("the store accepted the credentials")
             return
@@ -264,11 +270,18 @@ class Pipeline:
                     self._log.info("package hashed", sha256=self.outcome.sha256)
 
     def _publish(self, client: EdgeClient) -> None:
+        # The failure after which a publish request was sent again although the first may
+        # have taken effect: the store's one-in-review refusal may then be this run's own.
+        resent_after: list[str] = []
+
         def send(record: OperationRecord) -> None:
             self._log.info("publishing", notes_length=len(self.settings.notes_for_certification))
-            record.operation_id = client.publish(
+            published = client.publish(
                 self.settings.notes_for_certification, deadline=record.deadline
             )
+            record.operation_id = published.operation_id
+            if published.resent_after:
+                resent_after.append(published.resent_after)
             self._log.info("publish accepted", operation=record.operation_id)
 
         try:
@@ -278,6 +291,12 @@ class Pipeline:
                 else self._operation("publish", send, client.publish_status)
             )
         except EdgePublishError as failure:
+            if resent_after and failure.code == IN_REVIEW:
+                raise PublishUncertain(
+                    f"The publish request met {resent_after[0]}, which may have taken effect, "
+                    f"and was sent again; the store refused the resend with {IN_REVIEW}, as it "
+                    "does while a submission of the product is in review.",
+                ) from None
             if failure.code not in self.settings.treat_as_success_codes:
                 raise
             # Honest: the package is in the draft, and this run published nothing.
@@ -298,7 +317,7 @@ class Pipeline:
         record = OperationRecord(
             "publish", operation_id=self.settings.publish_operation_id, started=self.clock()
         )
-        record.deadline = record.started + self.settings.operation_timeout
+        record.deadline = self._budget(record.started)
         self.outcome.publish = record
         self._log.info("waiting for an earlier run's publish", operation=record.operation_id)
         try:
@@ -334,7 +353,7 @@ class Pipeline:
         tries = 1 + self.settings.retry_failed_operations
         for attempt in range(1, tries + 1):
             record = OperationRecord(kind, started=self.clock(), attempt=attempt)
-            record.deadline = record.started + self.settings.operation_timeout
+            record.deadline = self._budget(record.started)
             setattr(self.outcome, kind, record)
             send(record)
             status = self._wait(record, poll)
@@ -351,6 +370,10 @@ class Pipeline:
         raise AssertionError("unreachable")  # pragma: no cover
 
     # --- waiting -----------------------------------------------------------------------------
+    def _budget(self, started: float) -> Deadline:
+        """When operation-timeout runs out for an operation *started* then, on our clock."""
+        return Deadline(started + self.settings.operation_timeout, self.clock)
+
     def _wait(
         self,
         record: OperationRecord,
@@ -362,8 +385,7 @@ class Pipeline:
         record.status = "InProgress"
         while True:
             now = self.clock()
-            remaining = deadline - now
-            self.sleep(max(0.0, min(poll_delay(now - started), remaining)))
+            self.sleep(max(0.0, min(poll_delay(now - started), deadline.remaining())))
             try:
                 status = poll(record.operation_id, deadline=deadline)
             except EdgePublishError:
@@ -381,7 +403,7 @@ class Pipeline:
                 )
                 return status
             now = self.clock()
-            if now >= deadline:
+            if deadline.expired():
                 raise OperationTimeout(
                     f"The {record.kind} operation {record.operation_id} was still in progress "
                     f"after operation-timeout ({self.settings.operation_timeout:g} s).",

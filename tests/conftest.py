@@ -3,6 +3,7 @@ with a valid extension zip, and a runner stand-in that runs entrypoint.py agains
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,6 +71,8 @@ def act(workspace):
         ws: Path | None = None,
         env: dict[str, str] | None = None,
         interrupt_when: Callable[[], bool] | None = None,
+        interrupt_with: tuple[signal.Signals, ...] = (signal.SIGTERM,),
+        signal_gap: float = 0.0,
         **inputs: str,
     ) -> ActionRun:
         base = {"product-id": GUID, "zip-path": "dist/extension.zip", "client-id": CLIENT_ID}
@@ -81,7 +84,14 @@ def act(workspace):
         if sim is not None:
             base["api-url"] = sim.url
         merged = {**base, **{k.replace("_", "-"): v for k, v in inputs.items()}}
-        result = run_action(ws or workspace, merged, extra_env=env, interrupt_when=interrupt_when)
+        result = run_action(
+            ws or workspace,
+            merged,
+            extra_env=env,
+            interrupt_when=interrupt_when,
+            interrupt_with=interrupt_with,
+            signal_gap=signal_gap,
+        )
         secrets = [API_KEY, CLIENT_SECRET]
         if sim is not None:
             secrets += sim.state.secret_values()

@@ -137,6 +137,33 @@ def test_the_repeated_fix_check_catches_a_paraphrase():
     assert_fix_said_once(f"{error.message} {advice_for(error)}")
 
 
+def _troubleshooting_rows() -> dict[str, str]:
+    readme = (PACKAGE.parent / "README.md").read_text()
+    section = readme.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
+    rows = {}
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            code, text = line[3:].split("` | ", 1)
+            rows[code] = text.lower()
+    return rows
+
+
+def test_readme_rows_give_the_advice_that_holds_for_a_publish_that_may_exist():
+    rows = _troubleshooting_rows()
+    for phrase in ("this run's own submission", "do not cancel that submission", "do not re-run"):
+        assert phrase in ADVICE["PublishUncertain"].lower()
+        assert phrase in rows["PublishUncertain"]
+    # The ordinary InProgressSubmission: a submission made before this run, never this one.
+    for text in (ADVICE["InProgressSubmission"].lower(), rows["InProgressSubmission"]):
+        assert "made before this run" in text
+        assert "cancel it in partner center only if" in text
+    # The 401 advice follows the auth method, in the README as in the code.
+    assert "72 days" in ADVICE["Unauthorized"]
+    assert "72 days" not in SITUATIONS["v1-token-refused"]
+    assert "api-key" in rows["Unauthorized"]
+    assert "client-secret" in rows["Unauthorized"]
+
+
 def test_a_firefox_build_gets_its_own_advice():
     error = InvalidPackage("x", situation="firefox-build")
     assert "Chromium" in advice_for(error)

@@ -3,8 +3,6 @@ loopback with a CA made here; a CONNECT proxy written for the tests sits in fron
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import trustme
 
@@ -64,9 +62,8 @@ def test_a_relative_ssl_cert_file_is_found_in_the_workspace(https_simulator, act
 
 def test_an_untrusted_certificate_fails_at_once_without_retries(https_simulator, act):
     sim = https_simulator()
-    started = time.monotonic()
     run = act(sim)  # the machine's own trust store: it knows nothing of this CA
-    assert time.monotonic() - started < 15  # no backoff: a retried run would take ~30 s
+    assert "retrying" not in run.log  # never retried: the runner's trust does not change
     assert run.returncode == 1, run.log
     assert run.outputs["error-code"] == "TlsError"
     assert run.outputs["result"] == "failed"

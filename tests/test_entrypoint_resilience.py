@@ -10,6 +10,7 @@ import time
 import pytest
 
 from edge_publish.advice import ADVICE
+from edge_publish.simulator._faults import DEFAULT_CHAOS_KINDS
 from tests.support.actions_runner import error_annotations
 from tests.support.credentials import GUID
 
@@ -72,23 +73,32 @@ def test_truncated_json_on_publish_poll_then_success(simulator, act):
     assert "not valid JSON" in run.stdout
 
 
-def test_500_on_publish_is_never_resent(simulator, act):
+def test_500_on_publish_that_did_nothing_is_resent_and_publishes(simulator, act):
     sim = simulator(faults=[{"route": "publish", "requests": [1], "kind": "500"}])
     run = act(sim)
-    assert run.returncode == 1
-    assert len(requests(sim, "publish")) == 1
-    assert run.outputs["error-code"] == "PublishUncertain"
-    assert "the submission may exist" in run.outputs["error-message"]
-    assert "Check the product in Partner Center before re-running" in error_annotations(run)[0]
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "published"
+    assert len(requests(sim, "publish")) == 2
+    assert len(ops(sim, "publish")) == 1
 
 
-def test_dropped_publish_after_effect_is_never_resent(simulator, act):
-    sim = simulator(faults=[{"route": "publish", "requests": [1], "kind": "drop_after_effect"}])
-    run = act(sim)
+@pytest.mark.parametrize("kind", ["502_after_effect", "504_after_effect", "drop_after_effect"])
+def test_a_publish_that_took_effect_then_failed_never_blames_another_submission(
+    simulator, act, kind
+):
+    # The first publish is created, then its answer is a gateway error or is lost; the resend
+    # meets the store's one-in-review rule, with this run's own submission.
+    sim = simulator(faults=[{"route": "publish", "requests": [1], "kind": kind}])
+    run = act(sim, treat_as_success="InProgressSubmission")
     assert run.returncode == 1
-    assert len(requests(sim, "publish")) == 1
-    assert len(ops(sim, "publish")) == 1  # it did take effect: a re-send would make a second
+    assert run.outputs["result"] == "failed"
     assert run.outputs["error-code"] == "PublishUncertain"
+    assert "refused the resend with InProgressSubmission" in run.outputs["error-message"]
+    assert [o["verdict"] for o in ops(sim, "publish")] == ["succeeded", "InProgressSubmission"]
+    [annotation] = error_annotations(run)
+    assert ADVICE["PublishUncertain"] in annotation
+    assert "do not cancel" in ADVICE["PublishUncertain"]
+    assert ADVICE["InProgressSubmission"] not in run.log
 
 
 def test_persistent_429_on_polls_ends_throttled_within_the_budget(simulator, act):
@@ -105,7 +115,7 @@ def test_persistent_429_on_polls_ends_throttled_within_the_budget(simulator, act
     upload = requests(sim, "upload")[0]
     last_poll = requests(sim, "upload_status")[-1]
     assert last_poll["started"] - upload["started"] <= 20.5
-    assert elapsed < 20 + 5  # the budget, plus one request and the process start
+    assert elapsed < 20 + 15  # the budget, plus one request and the process start, loaded
 
 
 def test_token_429_then_success(simulator, act):
@@ -186,27 +196,42 @@ def test_rerun_of_the_same_release_in_review(simulator, act):
 
 def chaos_run(simulator, act, workspace, seed):
     sim = simulator(
-        chaos={"rate": 0.3, "seed": seed, "kinds": ["429", "502", "503", "drop_before_body"]},
+        chaos={"rate": 0.3, "seed": seed, "kinds": list(DEFAULT_CHAOS_KINDS)},
         upload_seconds=0.1,
         publish_seconds=0.1,
     )
     ws = workspace.parent / f"chaos-{seed}"  # parallel runs need their own files
     shutil.copytree(workspace, ws)
     run = act(sim, ws=ws, retries="8")
-    faults = sum(1 for r in sim.journal()["requests"] if r["fault"])
-    return run, len(ops(sim, "publish")), faults
+    journal = sim.journal()
+    faults = [r["fault"] for r in journal["requests"] if r["fault"]]
+    publishes = [o for o in journal["operations"] if o["kind"] == "publish"]
+    return run, publishes, faults
 
 
-def test_seeded_chaos_always_publishes_once(simulator, act, workspace):
+def test_seeded_chaos_submits_at_most_once_and_never_gives_a_wrong_verdict(
+    simulator, act, workspace
+):
     with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
         results = list(pool.map(lambda seed: chaos_run(simulator, act, workspace, seed), range(30)))
-    injected = 0
-    for seed, (run, publish_ops, faults) in enumerate(results):
-        assert run.returncode == 0, f"seed {seed}: {run.log}"
-        assert run.outputs["result"] == "published", seed
-        assert publish_ops == 1, seed
-        injected += faults
+    injected, after_effect, verdicts = 0, 0, set()
+    for seed, (run, publishes, faults) in enumerate(results):
+        submissions = [o for o in publishes if o["verdict"] == "succeeded"]
+        assert len(submissions) <= 1, seed
+        verdicts.add(run.outputs["result"])
+        if run.outputs["result"] == "published":
+            assert run.returncode == 0, f"seed {seed}: {run.log}"
+            assert len(submissions) == 1, seed
+        else:
+            # The only failure chaos may cause: a publish that may have taken effect. It is
+            # never blamed on another submission.
+            assert run.returncode == 1, f"seed {seed}: {run.log}"
+            assert run.outputs["error-code"] == "PublishUncertain", f"seed {seed}: {run.log}"
+        injected += len(faults)
+        after_effect += sum(kind.endswith("_after_effect") for kind in faults)
     assert injected >= 15  # the chaos really happened
+    assert after_effect >= 3  # and some of it took effect before failing
+    assert "published" in verdicts
 
 
 def test_stalled_server_is_detected(simulator, act):
@@ -216,7 +241,7 @@ def test_stalled_server_is_detected(simulator, act):
     run = act(sim, operation_timeout="4", retries="1")
     assert run.returncode == 1
     assert run.outputs["error-code"] in {"NetworkError", "Timeout"}
-    assert time.monotonic() - started < 15
+    assert time.monotonic() - started < 30  # the budget and a read timeout cut to it
 
 
 @pytest.mark.parametrize("product", [GUID])
@@ -248,4 +273,4 @@ def test_stalled_publish_post_is_bounded_by_the_budget(simulator, act):
     assert run.returncode == 1
     assert run.outputs["error-code"] == "PublishUncertain"
     assert len(requests(sim, "publish")) <= 1
-    assert time.monotonic() - started < 20  # not the 60 s read timeout
+    assert time.monotonic() - started < 45  # not the 60 s read timeout

@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from edge_publish.client import OperationStatus, Upload
-from edge_publish.errors import OperationFailed, OperationTimeout
+from edge_publish.client import OperationStatus, Published, Upload
+from edge_publish.errors import OperationFailed, OperationTimeout, PublishUncertain
 from edge_publish.log import ServerText
 from edge_publish.outcome import Outcome
 from edge_publish.pipeline import Pipeline
@@ -23,6 +23,7 @@ class FakeClient:
         self.uploads = 0
         self.publishes = 0
         self._pending = 0
+        self.resent_after = ""
 
     def __enter__(self):
         return self
@@ -38,7 +39,7 @@ class FakeClient:
     def publish(self, notes, *, deadline):
         self.publishes += 1
         self._pending = self.progress_polls
-        return f"p{self.publishes}"
+        return Published(f"p{self.publishes}", resent_after=self.resent_after)
 
     def _next(self, op, verdicts):
         if self._pending:
@@ -232,3 +233,47 @@ def test_check_live_makes_no_client_and_reads_no_package(tmp_path):
     )
     pipeline.run()
     assert (outcome.mode, outcome.result, outcome.package_path) == ("check-live", "live", "")
+
+
+IN_REVIEW = ("Failed", "InProgressSubmission", "Can't publish: your submission is in progress.")
+
+
+@pytest.mark.parametrize("treat_as_success", ["", "InProgressSubmission"])
+def test_a_resent_publish_refused_as_in_review_is_uncertain(package, treat_as_success):
+    # The first request met a 502 that may have taken effect: the submission in review is most
+    # likely this run's own, so the run neither blames another nor calls it success.
+    client = FakeClient([OK], [IN_REVIEW])
+    client.resent_after = "HTTP 502"
+    pipeline, report, _, _ = make(package, client, treat_as_success=treat_as_success)
+    with pytest.raises(PublishUncertain) as info:
+        pipeline.run()
+    assert "met HTTP 502" in info.value.message
+    assert "refused the resend with InProgressSubmission" in info.value.message
+    assert report.publish.status == "Failed"
+    assert report.tolerated is None
+
+
+def test_a_publish_sent_once_and_refused_as_in_review_blames_the_earlier_submission(package):
+    client = FakeClient([OK], [IN_REVIEW])
+    pipeline, _, _, _ = make(package, client)
+    with pytest.raises(OperationFailed) as info:
+        pipeline.run()
+    assert info.value.code == "InProgressSubmission"
+
+
+def test_every_request_gets_the_operations_deadline_on_the_pipelines_clock(package):
+    seen = []
+
+    class Recording(FakeClient):
+        def upload_status(self, op, *, deadline):
+            seen.append(deadline)
+            return super().upload_status(op, deadline=deadline)
+
+    client = Recording([OK], [OK])
+    pipeline, _, _, clock = make(package, client, operation_timeout=30)
+    pipeline.run()
+    assert seen
+    assert all(d.clock is clock for d in seen)
+    assert seen[0].remaining() <= 30
+    clock.now += 60
+    assert seen[0].expired()

@@ -12,7 +12,7 @@ from benchmarks.polling import (
     poll_times,
     schedule_figures,
 )
-from edge_publish.client import OperationStatus
+from edge_publish.client import OperationStatus, Published
 from edge_publish.log import ServerText
 from edge_publish.pipeline import poll_delay
 from tests.test_pipeline import make, package
@@ -37,7 +37,7 @@ class TimedStore:
 
     def publish(self, notes, *, deadline):
         self.started = self.clock()
-        return "p1"
+        return Published("p1")
 
     def publish_status(self, op, *, deadline):
         elapsed = self.clock() - self.started

@@ -1,14 +1,16 @@
 """The Edge Add-ons API client: the only package that speaks HTTP.
 
-``_client`` sends the requests, ``_retry`` decides what is retried and how long to wait,
-``_transport`` sets up TLS trust and proxies, ``_answers`` parses what the store says, and
-``_failures`` turns every failure into the error the user sees.
+``_client`` sends the requests, ``_policy`` says which failures may have taken effect and
+which are sent again, ``_retry`` how long to wait, ``_transport`` sets up TLS trust and
+proxies, ``_answers`` parses what the store says, and ``_failures`` turns every failure into
+the error the user sees.
 """
 
 from __future__ import annotations
 
 from edge_publish.client._answers import (
     OperationStatus,
+    Published,
     Upload,
     operation_id_from_location,
     parse_status,
@@ -21,6 +23,7 @@ __all__ = [
     "Auth",
     "EdgeClient",
     "OperationStatus",
+    "Published",
     "Upload",
     "operation_id_from_location",
     "parse_status",

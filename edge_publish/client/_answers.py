@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from edge_publish.client._retry import BadBodyError
+from edge_publish.client._policy import BadBodyError
 from edge_publish.constants import OPERATION_ID_PATTERN, REQUEST_ID_HEADER
 from edge_publish.errors import ProtocolError
 from edge_publish.log import ServerText
@@ -23,6 +23,19 @@ _OPERATION_ID: Final = re.compile(OPERATION_ID_PATTERN)
 # A request id is echoed in the log for support; anything else in that header is dropped.
 _REQUEST_ID: Final = re.compile(r"^[A-Za-z0-9._:|-]{1,128}$")
 _SUBMISSION_ID: Final = re.compile(r"submission with ID\s+([A-Za-z0-9._-]+)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Published:
+    """The store's answer to a publish request: the operation to wait for.
+
+    ``resent_after`` names the failure (``"HTTP 502"``) after which the request was sent
+    again although the first may have taken effect, or is ``""``: a refusal of the resend
+    (``InProgressSubmission``) may then be this run's own submission.
+    """
+
+    operation_id: str
+    resent_after: str = ""
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,14 @@ import time
 from collections.abc import Callable, Iterator
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, Final, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
 
 import httpx
 import stamina
 
 from edge_publish.client._answers import (
     OperationStatus,
+    Published,
     Upload,
     location,
     parse_status,
@@ -27,7 +28,8 @@ from edge_publish.client._answers import (
     request_id,
 )
 from edge_publish.client._failures import translate, url_path
-from edge_publish.client._retry import HttpStatusError, RequestKind, Retrier
+from edge_publish.client._policy import HttpStatusError, RequestKind, submits
+from edge_publish.client._retry import Retrier
 from edge_publish.client._transport import http_client
 from edge_publish.constants import (
     CONNECT_TIMEOUT,
@@ -47,6 +49,9 @@ from edge_publish.errors import (
     PublishUncertain,
 )
 from edge_publish.log import ServerText, get_logger
+
+if TYPE_CHECKING:
+    from edge_publish.deadline import Deadline
 
 T = TypeVar("T")
 # The credentials probe asks for this operation: a well-formed GUID that no operation has.
@@ -124,7 +129,7 @@ class EdgeClient:
         return f"{self.api_url}/v1/products/{self.product_id}/submissions{suffix}"
 
     def upload(
-        self, path: Path, *, deadline: float, progress: Callable[[int, int, float], None]
+        self, path: Path, *, deadline: Deadline, progress: Callable[[int, int, float], None]
     ) -> Upload:
         """Stream *path* to the product's draft; return the upload operation.
 
@@ -168,12 +173,15 @@ class EdgeClient:
             seconds=sent.get("seconds", 0.0),
         )
 
-    def publish(self, notes: str, *, deadline: float) -> str:
-        """Publish the draft with *notes*; return the publish operation id.
+    def publish(self, notes: str, *, deadline: Deadline) -> Published:
+        """Publish the draft with *notes*; return the publish operation.
 
-        The body is ``{"notes": …}``: the guide asks for the notes "in JSON format".
+        The body is ``{"notes": …}``: the guide asks for the notes "in JSON format". When the
+        request was sent again after an attempt that may have taken effect, the result says
+        so: the store may then refuse it because of this run's own submission.
         """
-        return self._request(
+        retrier = Retrier(RequestKind.PUBLISH, deadline=deadline, retries=self.retries)
+        operation_id = self._request(
             RequestKind.PUBLISH,
             "POST",
             self._product_url(""),
@@ -181,17 +189,19 @@ class EdgeClient:
             parse=location,
             headers={"Content-Type": "application/json"},
             content=lambda: json.dumps({"notes": notes}, ensure_ascii=False).encode(),
+            retrier=retrier,
         )
+        return Published(operation_id, resent_after=retrier.maybe_took_effect)
 
-    def upload_status(self, operation_id: str, *, deadline: float) -> OperationStatus:
+    def upload_status(self, operation_id: str, *, deadline: Deadline) -> OperationStatus:
         """Poll the upload operation once (with retries for transient failures)."""
         return self._status(f"/draft/package/operations/{operation_id}", operation_id, deadline)
 
-    def publish_status(self, operation_id: str, *, deadline: float) -> OperationStatus:
+    def publish_status(self, operation_id: str, *, deadline: Deadline) -> OperationStatus:
         """Poll the publish operation once (with retries for transient failures)."""
         return self._status(f"/operations/{operation_id}", operation_id, deadline)
 
-    def check_credentials(self, *, deadline: float) -> None:
+    def check_credentials(self, *, deadline: Deadline) -> None:
         """Ask the store whether it accepts the credentials, sending nothing that changes state.
 
         Two status requests for an operation that cannot exist. First a control, without
@@ -225,7 +235,7 @@ class EdgeClient:
             accept=frozenset({HTTPStatus.NOT_FOUND}),
         )
 
-    def _status(self, suffix: str, operation_id: str, deadline: float) -> OperationStatus:
+    def _status(self, suffix: str, operation_id: str, deadline: Deadline) -> OperationStatus:
         url = self._product_url(suffix)
         return self._request(
             RequestKind.POLL,
@@ -236,7 +246,7 @@ class EdgeClient:
         )
 
     # --- auth -------------------------------------------------------------------------------
-    def _auth_headers(self, deadline: float) -> dict[str, str]:
+    def _auth_headers(self, deadline: Deadline) -> dict[str, str]:
         if not self.auth.is_v1:
             return {
                 "Authorization": f"ApiKey {self.auth.api_key}",
@@ -246,7 +256,7 @@ class EdgeClient:
             self.auth.token = self._fetch_token(deadline)
         return {"Authorization": f"Bearer {self.auth.token}"}
 
-    def _fetch_token(self, deadline: float) -> str:
+    def _fetch_token(self, deadline: Deadline) -> str:
         form = {
             "client_id": self.auth.client_id,
             "client_secret": self.auth.client_secret or "",
@@ -272,11 +282,12 @@ class EdgeClient:
         method: str,
         url: str,
         *,
-        deadline: float,
+        deadline: Deadline,
         parse: Callable[[httpx.Response, bytes], T],
         authenticated: bool = True,
         content: Callable[[], bytes | Iterator[bytes]] | None = None,
         accept: frozenset[int] = frozenset(),
+        retrier: Retrier | None = None,
         **kwargs: Any,  # noqa: ANN401 (passed through to httpx)
     ) -> T:
         """Send one request, retried as the policy for *kind* allows; return ``parse``'s value.
@@ -284,7 +295,7 @@ class EdgeClient:
         Parsing happens inside the attempt, so that a status body that is not JSON is retried
         like any other transient failure.
         """
-        retrier = Retrier(kind, deadline=deadline, retries=self.retries)
+        retrier = retrier or Retrier(kind, deadline=deadline, retries=self.retries)
         base_headers: dict[str, str] = kwargs.pop("headers", None) or {}
         base_timeout: httpx.Timeout = kwargs.pop("timeout", None) or self._http.timeout
         try:
@@ -305,7 +316,7 @@ class EdgeClient:
                     )
                     return parse(response, body)
         except EdgePublishError as exc:
-            if kind is RequestKind.PUBLISH and not isinstance(exc, PublishUncertain):
+            if submits(kind) and not isinstance(exc, PublishUncertain):
                 # The store accepted the publish (2xx) but its answer is unusable: the
                 # submission exists, and must not be sent again.
                 raise PublishUncertain(
@@ -315,7 +326,14 @@ class EdgeClient:
             raise
         except Exception as exc:  # noqa: BLE001 (every failure is translated below)
             host_url = (self.auth.token_url or "") if kind is RequestKind.TOKEN else self.api_url
-            raise translate(kind, exc, retrier, product_id=self.product_id, url=host_url) from None
+            raise translate(
+                kind,
+                exc,
+                retrier,
+                product_id=self.product_id,
+                url=host_url,
+                v1=self.auth.is_v1,
+            ) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _send(
@@ -329,7 +347,9 @@ class EdgeClient:
     ) -> tuple[httpx.Response, bytes]:
         """Send once; an error status not in *accept* raises `HttpStatusError`."""
         # httpx's read timeout bounds each read; this bounds the whole answer too, so a server
-        # trickling a byte at a time cannot hold the run past the request's read timeout.
+        # trickling a byte at a time cannot hold the run past the request's read timeout. It
+        # stays on the monotonic clock, as httpx's own socket timeouts do: it measures the
+        # socket, not the operation's budget (which is the Deadline's).
         with self._http.stream(method, url, timeout=timeout, **kwargs) as response:
             give_up = time.monotonic() + (timeout.read or READ_TIMEOUT)
             body = bytearray()
@@ -413,13 +433,13 @@ def _is_api_error(response: httpx.Response, body: bytes) -> bool:
     )
 
 
-def _within(timeout: httpx.Timeout, deadline: float) -> httpx.Timeout:
+def _within(timeout: httpx.Timeout, deadline: Deadline) -> httpx.Timeout:
     """*timeout* with its read and write parts cut to the time left before *deadline*.
 
     At least a few seconds are left, so that a request started just before the deadline can
     still complete; the operation's budget then ends the run.
     """
-    left = max(MIN_REQUEST_TIME, deadline - time.monotonic())
+    left = max(MIN_REQUEST_TIME, deadline.remaining())
     return httpx.Timeout(
         connect=timeout.connect,
         read=min(timeout.read or READ_TIMEOUT, left),

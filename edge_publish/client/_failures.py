@@ -1,7 +1,8 @@
 """Every failure of a request, as the `EdgePublishError` the user sees.
 
-Each message states what happened, naming the request, the status and the store's words; the
-fix is `edge_publish.advice`'s, found from the error's code and situation.
+Each message states what happened, naming the request and the status; the store's own words
+follow apart, quoted. The fix is `edge_publish.advice`'s, found from the error's code and
+situation. Whether a failed publish may exist is `edge_publish.client._policy`'s to say.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from urllib.parse import urlsplit
 import httpx
 
 from edge_publish.client._answers import request_id
-from edge_publish.client._retry import (
+from edge_publish.client._policy import (
     BadBodyError,
     HttpStatusError,
     RequestKind,
-    Retrier,
-    sent_nothing,
-    server_wait,
+    may_have_taken_effect,
+    submits,
 )
+from edge_publish.client._retry import Retrier, server_wait
 from edge_publish.client._transport import certificate_failure, is_hostname_mismatch
 from edge_publish.errors import (
     ApiError,
@@ -34,7 +35,8 @@ from edge_publish.errors import (
 )
 from edge_publish.log import ServerText
 
-# The final refusals: (error-code, situation, message). {shown} is ": <server text>" or "".
+# The final refusals: (error-code, situation, message). {shown} is the store's text, quoted
+# after "; the store said: ", or "".
 _V1_LOGIN_REFUSED: Final[tuple[str, str, str]] = (
     "Unauthorized",
     "v1-login-refused",
@@ -49,10 +51,7 @@ _REFUSALS: Final[dict[int, tuple[str, str, str]]] = {
     HTTPStatus.UNAUTHORIZED: (
         "Unauthorized",
         "",
-        (
-            "The store refused the credentials (HTTP 401){shown}; API keys expire after about "
-            "72 days."
-        ),
+        "The store refused the credentials (HTTP 401){shown}.",
     ),
     HTTPStatus.FORBIDDEN: ("Forbidden", "", "The store refused the client id (HTTP 403){shown}."),
     HTTPStatus.NOT_FOUND: (
@@ -64,14 +63,38 @@ _REFUSALS: Final[dict[int, tuple[str, str, str]]] = {
 }
 
 
+# The situation of a 401 from the API, by auth method: the fixes differ.
+_UNAUTHORIZED_V1: Final = "v1-token-refused"
+
+
+def said(text: str) -> str:
+    """The store's *text*, kept apart from our sentence and quoted; ``""`` when it said nothing."""
+    return f'; the store said: "{text}"' if text else ""
+
+
 def translate(
-    kind: RequestKind, exc: Exception, retrier: Retrier, *, product_id: str, url: str
+    kind: RequestKind,
+    exc: Exception,
+    retrier: Retrier,
+    *,
+    product_id: str,
+    url: str,
+    v1: bool = False,
 ) -> EdgePublishError:
-    """The user-facing error for *exc*, the last failure of a request of *kind* to *url*."""
+    """The user-facing error for *exc*, the last failure of a request of *kind* to *url*.
+
+    *v1* tells that the credentials are a v1 token, whose refusal needs another fix.
+    """
     if isinstance(exc, EdgePublishError):
         return exc
+    uncertain = _uncertain(kind, exc, retrier)
+    if uncertain is not None:
+        return uncertain
     if isinstance(exc, HttpStatusError):
-        return _http_error(kind, exc, retrier, product_id)
+        error = _http_error(kind, exc, retrier, product_id)
+        if v1 and error.code == "Unauthorized" and not error.situation:
+            error.situation = _UNAUTHORIZED_V1
+        return error
     if isinstance(exc, BadBodyError):
         return ProtocolError(f"The store's answer to the {kind.value} was not JSON ({exc}).")
     if isinstance(exc, httpx.LocalProtocolError):
@@ -87,14 +110,6 @@ def translate(
             f"The TLS certificate of {_host(url)} could not be verified: {ServerText(reason)}.",
             situation="tls-hostname" if is_hostname_mismatch(certificate) else "",
         )
-    if (
-        isinstance(exc, httpx.TransportError)
-        and kind is RequestKind.PUBLISH
-        and not sent_nothing(exc)
-    ):
-        return PublishUncertain(
-            f"The publish request got no answer ({type(exc).__name__}): the submission may exist."
-        )
     if isinstance(exc, httpx.TransportError):
         return NetworkError(
             f"The {kind.value} to {_host(url)} failed after {retrier.attempts} attempt(s): "
@@ -103,11 +118,40 @@ def translate(
     raise exc
 
 
+def _uncertain(kind: RequestKind, exc: Exception, retrier: Retrier) -> PublishUncertain | None:
+    """The error for a publish whose last or earlier attempt may have taken effect, else None.
+
+    The run then never blames another submission: its own may be the one in review.
+    """
+    if not submits(kind):
+        return None
+    last = may_have_taken_effect(kind, exc)
+    if not last and not retrier.maybe_took_effect:
+        return None
+    rid, store = None, ""
+    if isinstance(exc, HttpStatusError):
+        what, store, rid = (
+            f"failed with HTTP {exc.status_code}",
+            said(exc.text()),
+            request_id(exc.headers),
+        )
+    else:
+        what = f"got no answer ({type(exc).__name__})"
+    attempts = f" on attempt {retrier.attempts}" if retrier.attempts > 1 else ""
+    earlier = ""
+    if retrier.maybe_took_effect and retrier.maybe_took_effect_on < retrier.attempts:
+        earlier = f" An earlier attempt met {retrier.maybe_took_effect}, which may have done so."
+    return PublishUncertain(
+        f"The publish request {what}{attempts}, so the submission may exist{store}.{earlier}",
+        request_id=rid,
+    )
+
+
 def _http_error(
     kind: RequestKind, exc: HttpStatusError, retrier: Retrier, product_id: str
 ) -> EdgePublishError:
     status, text, rid = exc.status_code, exc.text(), request_id(exc.headers)
-    shown = f": {text}" if text else ""
+    shown = said(text)
     if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:
         location = ServerText(exc.headers.get("location", "?"))
         return ApiError(
@@ -140,11 +184,6 @@ def _http_error(
             situation=situation,
             request_id=rid,
         )
-    if kind is RequestKind.PUBLISH and status >= HTTPStatus.INTERNAL_SERVER_ERROR:
-        return PublishUncertain(
-            f"The publish request failed with HTTP {status}{shown}; the submission may exist.",
-            request_id=rid,
-        )
     if status == HTTPStatus.BAD_REQUEST and kind is RequestKind.UPLOAD:
         return ApiError(
             f"The store rejected the upload (HTTP 400){shown}.",
@@ -152,9 +191,9 @@ def _http_error(
             situation="upload-bad-request",
             request_id=rid,
         )
+    attempts = f" after {retrier.attempts} attempts" if retrier.attempts > 1 else ""
     return ApiError(
-        f"The {kind.value} failed with HTTP {status}{shown}"
-        + (f" after {retrier.attempts} attempts." if retrier.attempts > 1 else "."),
+        f"The {kind.value} failed with HTTP {status}{attempts}{shown}.",
         status_code=status,
         request_id=rid,
     )

@@ -1,117 +1,43 @@
-"""What is safe to retry, and how long to wait: the whole retry policy in one place.
+"""How long to wait before a retry, and whether the time left allows one.
 
-The policy depends on the kind of request, because a retry is only safe when a repeat cannot
-do harm:
-
-==============  =========================================  ==================================
-request          retried on                                 never retried on
-==============  =========================================  ==================================
-status poll      connect/read errors, drops, timeouts,     400, 401, 403, 404, 410
-                 408, 429, 500, 502, 503, 504, bad JSON
-token (v1)       the same as polls                          400, 401 (a bad secret)
-upload           the same as polls: a re-upload only        other 4xx
-                 replaces the draft
-publish          only what surely did not take effect:      500, a read timeout, a drop after
-                 connect errors, 429, 502, 503, 504         the body was sent
-==============  =========================================  ==================================
-
-A TLS certificate that fails verification is never retried, whatever the request: the runner's
-trust does not change between attempts.
-
+What may be repeated is `edge_publish.client._policy`'s to say; this module only asks it.
 Waits honour ``Retry-After`` (seconds or an HTTP date), then the seconds a 429 body states,
 then fall back to exponential backoff with jitter. A 429 does not use up ``retries``: it is
 bounded by the operation's time budget instead, so a throttled run ends with a clear
-"throttled" error when the budget is spent. Nothing waits past the budget.
+"throttled" error when the budget is spent. Nothing waits past the budget (the operation's
+`Deadline`, on the pipeline's clock).
 
 stamina runs the loop (and its testing mode removes the waits in tests); `Retrier` is the
-backoff hook that decides.
+backoff hook that decides. stamina's own instrumentation is off: the retry line is ours alone.
 """
 
 from __future__ import annotations
 
 import email.utils
-import enum
 import math
 import random
 import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from http import HTTPStatus
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-import httpx
+import stamina.instrumentation
 
-from edge_publish.client._transport import certificate_failure
+from edge_publish.client._policy import (
+    HttpStatusError,
+    RequestKind,
+    may_have_taken_effect,
+    repeat_reason,
+)
 from edge_publish.constants import BACKOFF_INITIAL, BACKOFF_JITTER, BACKOFF_MAX, POLL_FIRST
-from edge_publish.log import ServerText, get_logger
+from edge_publish.log import get_logger
 
+if TYPE_CHECKING:
+    from edge_publish.deadline import Deadline
 
-class RequestKind(enum.Enum):
-    """The four kinds of request, each with its own retry rules."""
-
-    POLL = "status poll"
-    TOKEN = "token request"  # noqa: S105 (a name, not a secret)
-    UPLOAD = "upload"
-    PUBLISH = "publish"
-
-
-class HttpStatusError(Exception):
-    """A non-2xx answer, raised inside an attempt so that the retry hook can judge it."""
-
-    def __init__(self, status_code: int, headers: Mapping[str, str], body: bytes, url: str) -> None:
-        super().__init__(f"HTTP {status_code}")
-        self.status_code = status_code
-        self.headers = httpx.Headers(headers)  # case-insensitive, as HTTP headers are
-        self.body = body
-        self.url = url
-
-    def text(self, limit: int = 500) -> ServerText:
-        """The body as text, shortened, marked as server text."""
-        text = self.body.decode("utf-8", "replace").strip()
-        if len(text) > limit:
-            text = text[:limit] + "…"
-        return ServerText(text)
-
-
-class BadBodyError(Exception):
-    """A 200 answer whose body is not the JSON the contract promises."""
-
-
-_TRANSIENT_STATUS: Final = frozenset({408, 429, 500, 502, 503, 504})
-_PUBLISH_SAFE_STATUS: Final = frozenset({429, 502, 503, 504})
-# Raised before a single byte of the request left: always safe to repeat.
-_NOT_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def sent_nothing(exc: BaseException) -> bool:
-    """Whether *exc* was raised before any byte of the request left (safe to repeat)."""
-    return isinstance(exc, _NOT_SENT)
-
-
-def transient_reason(kind: RequestKind, exc: BaseException) -> str | None:
-    """Why *exc* is worth a retry for a request of *kind*, or ``None`` if it is not.
-
-    This function is the single classification of what is retryable.
-    """
-    if certificate_failure(exc) is not None:
-        return None  # a certificate the runner does not trust stays untrusted: never retried
-    if isinstance(exc, HttpStatusError):
-        allowed = _PUBLISH_SAFE_STATUS if kind is RequestKind.PUBLISH else _TRANSIENT_STATUS
-        return f"HTTP {exc.status_code}" if exc.status_code in allowed else None
-    if sent_nothing(exc):
-        return f"connection failed ({type(exc).__name__})"
-    if kind is RequestKind.PUBLISH:
-        return None  # the request may have reached the store: never repeat it
-    if isinstance(exc, httpx.LocalProtocolError):
-        return None  # our own request is malformed (a header value): a repeat fails the same way
-    if isinstance(exc, httpx.TimeoutException):
-        return f"timed out ({type(exc).__name__})"
-    if isinstance(exc, httpx.TransportError):
-        return f"connection dropped ({type(exc).__name__})"
-    if isinstance(exc, BadBodyError) and kind in {RequestKind.POLL, RequestKind.TOKEN}:
-        return "the answer was not valid JSON"
-    return None
-
+# Our own retry line says what stamina's hooks would say again: one line per retry.
+stamina.instrumentation.set_on_retry_hooks([])
 
 _SECONDS_IN_MESSAGE: Final = re.compile(r"(\d+(?:\.\d+)?)\s*(?:seconds?|secs?|s)\b", re.IGNORECASE)
 
@@ -169,28 +95,27 @@ class Retrier:
     ``gave_up_for_budget`` tells the caller the budget ran out, rather than the retries.
     """
 
-    def __init__(
-        self,
-        kind: RequestKind,
-        *,
-        deadline: float,
-        retries: int,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
+    def __init__(self, kind: RequestKind, *, deadline: Deadline, retries: int) -> None:
         self.kind = kind
         self.deadline = deadline
         self.retries = retries
-        self.clock = clock
         self.attempts = 0
         self.failures = 0
         self.throttled = 0
         self.gave_up_for_budget = False
+        # The first failure that may have taken effect (``"HTTP 502"``), or ``""``; and the
+        # number of the attempt that met it.
+        self.maybe_took_effect = ""
+        self.maybe_took_effect_on = 0
         self._log = get_logger()
 
     def __call__(self, exc: Exception) -> bool | float:
         """Judge *exc*: ``False`` to give up, or the wait in seconds before the next attempt."""
         self.attempts += 1
-        reason = transient_reason(self.kind, exc)
+        reason = repeat_reason(self.kind, exc)
+        if not self.maybe_took_effect and may_have_taken_effect(self.kind, exc):
+            self.maybe_took_effect = reason or type(exc).__name__
+            self.maybe_took_effect_on = self.attempts
         if reason is None:
             return False
         is_throttle = (
@@ -212,8 +137,7 @@ class Retrier:
         # Never faster than once a second, whatever the server says: a "Retry-After: 0" must
         # not turn a retry into a busy loop (and no poll may come within 1 s of the last).
         wait = max(wait, BACKOFF_INITIAL, POLL_FIRST if self.kind is RequestKind.POLL else 0.0)
-        remaining = self.deadline - self.clock()
-        if wait > remaining:
+        if wait > self.deadline.remaining():
             self.gave_up_for_budget = True
             return False
         self._log.warning(

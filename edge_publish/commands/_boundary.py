@@ -2,12 +2,20 @@
 
 `finish` writes the outputs and the summary as far as the run got, shows one annotation for
 the error (its message, then its advice), and turns the outcome into the exit status.
+
+A cancelled job gets SIGINT, then SIGTERM about 7.5 s later. The first signal stops the run;
+any later one, and any signal while the outputs and the summary are written, is ignored, so
+that it cannot cut them off (ignored, not handled in Python: Python restores the default
+action of its own handlers while it shuts down, and a signal then would still kill the run).
 """
 
 from __future__ import annotations
 
+import contextlib
 import signal
+import threading
 import traceback
+from collections.abc import Callable, Iterator
 from typing import Final
 
 from edge_publish import github
@@ -36,16 +44,39 @@ def mask_secret(value: str) -> None:
     github.add_mask(value)
 
 
-def interrupt_on_sigterm() -> None:
-    """Turn SIGTERM into an interruption the boundary reports like any other.
+_STOP_SIGNALS: Final = (signal.SIGINT, signal.SIGTERM)
 
-    A cancelled job gets SIGTERM, which the container's PID 1 ignores unless it is handled.
+
+def interrupt_on_signals() -> None:
+    """Turn SIGINT and SIGTERM into an interruption the boundary reports like any other.
+
+    A cancelled job's container gets them, and its PID 1 ignores SIGTERM unless it is handled.
     """
-    signal.signal(signal.SIGTERM, _interrupt)
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, _interrupt)
 
 
 def _interrupt(signum: int, _frame: object) -> None:
+    # The run is ending from here on: a second signal must not interrupt the ending.
+    for other in _STOP_SIGNALS:
+        signal.signal(other, signal.SIG_IGN)
     raise KeyboardInterrupt(signal.Signals(signum).name)
+
+
+@contextlib.contextmanager
+def _signals_ignored() -> Iterator[None]:
+    """While the outputs and summary are written, a stop signal is ignored."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread handles signals (an in-process caller's thread, say)
+        return
+    previous = {signum: signal.getsignal(signum) for signum in _STOP_SIGNALS}
+    for signum in _STOP_SIGNALS:
+        signal.signal(signum, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def caught(outcome: Outcome, exc: BaseException) -> EdgePublishError:
@@ -79,6 +110,11 @@ def finish(outcome: Outcome) -> int:
     """The boundary's exit: annotation, outputs, summary, exit status."""
     from edge_publish.summary import render
 
+    with _signals_ignored():
+        return _finish(outcome, render)
+
+
+def _finish(outcome: Outcome, render: Callable[[Outcome], str]) -> int:
     log = get_logger()
     error = outcome.error
     if error is not None:

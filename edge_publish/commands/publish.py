@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from edge_publish import github
-from edge_publish.commands._boundary import caught, finish, interrupt_on_sigterm, mask_secret
+from edge_publish.commands._boundary import caught, finish, interrupt_on_signals, mask_secret
 from edge_publish.log import configure
 from edge_publish.outcome import Outcome
 
@@ -28,7 +28,7 @@ def run(flags: dict[str, Any]) -> int:
         mask_secret(value)
     configure(fence_server_text=github.in_actions())
     outcome = Outcome()
-    interrupt_on_sigterm()
+    interrupt_on_signals()
     try:
         settings = load_settings(**flags)
         Pipeline(

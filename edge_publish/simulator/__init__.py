@@ -9,8 +9,11 @@ described in the project's API contract, and adds what a test or a benchmark nee
 * scripted verdicts per operation (``Scenario.upload_verdict`` / ``publish_verdict``);
 * faults per route and per request number (``Scenario.faults``) and seeded random faults
   (``Scenario.chaos``);
-* optional product rules (``NoModulesUpdated`` on a re-publish without a new upload,
-  ``InProgressSubmission`` while the last submission is in review);
+* the store's one-in-review rule (``InProgressSubmission`` while the last submission is in
+  review), and optional product rules (``NoModulesUpdated`` on a re-publish without a new
+  upload);
+* faults that take effect and then fail (``502_after_effect``, ``504_after_effect``,
+  ``drop_after_effect``), also in seeded chaos;
 * the public store listing (``/addons/getproductdetailsbycrxid/{crxId}``), whose version a
   successful publish changes after the scenario's review time;
 * a journal of every request and operation, free of secrets, readable from Python

@@ -158,6 +158,11 @@ BAD_GATEWAY_HTML: Final = (
     b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
     b"</h1></center><hr><center>Microsoft-Azure-Application-Gateway/v2</center></body></html>"
 )
+GATEWAY_TIMEOUT_HTML: Final = (
+    b"<html><head><title>504 Gateway Time-out</title></head><body><center><h1>504 Gateway "
+    b"Time-out</h1></center><hr><center>Microsoft-Azure-Application-Gateway/v2</center></body>"
+    b"</html>"
+)
 
 
 # --- Requests and responses -----------------------------------------------------------------

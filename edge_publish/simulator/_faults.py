@@ -2,7 +2,10 @@
 
 A fault replaces a request's normal answer. Most kinds answer with a canned response, built here
 by `fault_response`. The others act on the connection itself (`WIRE_KINDS`: drop it, stall it,
-stream forever, answer late) and are carried out by the socket server.
+stream forever, answer late) and are carried out by the socket server. The after-effect kinds
+(`AFTER_EFFECT_KINDS`) let the request take effect, as the contract says, and then answer with
+a gateway error or drop the connection: a client cannot tell them from a failure that did
+nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from typing import Any, Final
 from edge_publish.simulator._contract import (
     BAD_GATEWAY_HTML,
     CLIENT_ID_INVALID,
+    GATEWAY_TIMEOUT_HTML,
     HTML_TYPE,
     JSON_TYPE,
     LISTING_ROUTE,
@@ -36,6 +40,9 @@ FAULT_KINDS: Final = (
     "500",
     "502",
     "503",
+    "504",
+    "502_after_effect",
+    "504_after_effect",
     "400",
     "401",
     "403",
@@ -58,12 +65,23 @@ FAULT_KINDS: Final = (
 WIRE_KINDS: Final = frozenset(
     {"drop", "drop_before_body", "drop_after_effect", "slow", "stall", "endless"}
 )
-# Kinds after which the client cannot know whether the request took effect. Chaos never uses
-# them on publish: a client must not retry a publish it cannot see answered.
-NO_ANSWER_KINDS: Final = frozenset({"drop", "drop_before_body", "drop_after_effect", "stall"})
-# Chaos faults promise to have no effect, so this one is never drawn.
-CHAOS_KINDS: Final = tuple(kind for kind in FAULT_KINDS if kind != "drop_after_effect")
-DEFAULT_CHAOS_KINDS: Final = ("429", "502", "503", "drop_before_body")
+# Kinds that take effect (the upload or publish is created) and then fail: the status they
+# answer with, or None for a dropped connection.
+AFTER_EFFECT_KINDS: Final[dict[str, str | None]] = {
+    "502_after_effect": "502",
+    "504_after_effect": "504",
+    "drop_after_effect": None,
+}
+# Chaos never stalls a publish: a stall only costs the run its time budget.
+NO_CHAOS_ON_PUBLISH: Final = frozenset({"stall"})
+DEFAULT_CHAOS_KINDS: Final = (
+    "429",
+    "502",
+    "503",
+    "drop_before_body",
+    "502_after_effect",
+    "504_after_effect",
+)
 # ``any`` counts requests to all five routes, ``api`` to the four API routes; the listing
 # (another host in reality) is faulted by its own name only.
 FAULT_ROUTES: Final = (*ROUTES, LISTING_ROUTE, "any", "api")
@@ -98,7 +116,7 @@ def chaos_fault(chaos: dict[str, Any], route: str, rng: random.Random) -> Fault 
         return None
     kinds = list(chaos.get("kinds", DEFAULT_CHAOS_KINDS))
     if route == "publish":
-        kinds = [kind for kind in kinds if kind not in NO_ANSWER_KINDS]
+        kinds = [kind for kind in kinds if kind not in NO_CHAOS_ON_PUBLISH]
     if not kinds:
         return None
     kind = rng.choice(kinds)
@@ -156,6 +174,7 @@ _STATIC_FAULTS: Final[dict[str, tuple[int, bytes, str | None]]] = {
     "500": (500, b"", None),
     "502": (502, BAD_GATEWAY_HTML, HTML_TYPE),
     "503": (503, b"The service is unavailable.", TEXT_TYPE),
+    "504": (504, GATEWAY_TIMEOUT_HTML, HTML_TYPE),
     # Azure's front door answering for an API that is not behind it (seen on a bad day).
     "front_door_404": (404, WEB_SITE_NOT_FOUND, HTML_TYPE),
     # A portal or captive proxy that answers every path with a page, credentials or not.
@@ -172,7 +191,7 @@ _BUILT_FAULTS: Final[dict[str, Callable[[dict[str, Any], str], Response]]] = {
 
 def fault_response(fault: Fault, operation_id: str) -> Response:
     """The answer of a fault that answers, with the entry's overrides applied."""
-    static = _STATIC_FAULTS.get(fault.kind)
+    static = _STATIC_FAULTS.get(AFTER_EFFECT_KINDS.get(fault.kind) or fault.kind)
     if static is not None:
         response = Response(static[0], static[1], static[2])
     else:

@@ -24,7 +24,7 @@ from edge_publish.simulator._contract import (
     LOCATION_MODES,
     VERDICT_NAMES,
 )
-from edge_publish.simulator._faults import CHAOS_KINDS, FAULT_KINDS, FAULT_ROUTES
+from edge_publish.simulator._faults import FAULT_KINDS, FAULT_ROUTES
 from edge_publish.simulator._listing import LISTING_SCHEMA
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ _CHAOS: Final = {
     "properties": {
         "rate": {"type": "number", "minimum": 0, "maximum": 1},
         "seed": {"type": ["integer", "string"]},
-        "kinds": {"type": "array", "minItems": 1, "items": {"enum": list(CHAOS_KINDS)}},
+        "kinds": {"type": "array", "minItems": 1, "items": {"enum": list(FAULT_KINDS)}},
     },
 }
 SCENARIO_SCHEMA: Final = {
@@ -223,9 +223,10 @@ class Scenario:
         location_for: Which 202 routes use ``location`` (the others use ``id``).
         faults: Faults by route and request number (see `FAULT_KINDS`).
         chaos: Seeded random faults: ``{"rate", "seed", "kinds"}``, or None.
-        product_rules: Whether ``NoModulesUpdated`` / ``InProgressSubmission`` follow state.
+        product_rules: Whether ``NoModulesUpdated`` follows state (the one-in-review rule,
+            ``InProgressSubmission``, always does).
         review_seconds: How long a successful publish stays in review: ``InProgressSubmission``
-            meanwhile (product rules), and its version goes live on the listing after it.
+            meanwhile, and its version goes live on the listing after it.
         client_id: The expected ``X-ClientID`` and OAuth ``client_id``.
         api_key: The expected v1.1 API key.
         client_secret: The expected v1 OAuth client secret.

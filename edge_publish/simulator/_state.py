@@ -248,7 +248,7 @@ class State:
             submission_id = str(uuid.uuid4())
             verdict = build_verdict(spec, kind, submission_id)
             state = self.products.setdefault(product_id.lower(), ProductState())
-            if kind == "publish" and self.scenario.product_rules:
+            if kind == "publish":
                 verdict = self.apply_rules(state, verdict, now, submission_id)
             seconds = self.scenario.upload_seconds
             if kind == "publish":
@@ -289,16 +289,17 @@ class State:
     ) -> Verdict:
         """The product rules for a new publish (called with the lock held).
 
-        After a successful publish: while that submission is in review (``review_seconds``
-        after it settled), ``InProgressSubmission``; after it, if the draft's package is the
-        one last published (same sha256: an identical re-upload changes nothing),
-        ``NoModulesUpdated``. Otherwise the scenario's verdict stands.
+        The store's one-in-review rule always holds: after a successful publish, while that
+        submission is in review (``review_seconds`` after it settled), ``InProgressSubmission``.
+        With ``product_rules``, after the review, if the draft's package is the one last
+        published (same sha256: an identical re-upload changes nothing), ``NoModulesUpdated``.
+        Otherwise the scenario's verdict stands.
         """
         if state.last_publish_done is None:
             return verdict
         if now < state.last_publish_done + self.scenario.review_seconds:
             return build_verdict("InProgressSubmission", "publish", submission_id)
-        if state.draft_sha256 == state.published_sha256:
+        if self.scenario.product_rules and state.draft_sha256 == state.published_sha256:
             return build_verdict("NoModulesUpdated", "publish", submission_id)
         return verdict
 

@@ -32,7 +32,7 @@ from edge_publish.simulator._contract import (
     json_response,
     match_route,
 )
-from edge_publish.simulator._faults import DEFAULT_SLOW_SECONDS, fault_response
+from edge_publish.simulator._faults import AFTER_EFFECT_KINDS, DEFAULT_SLOW_SECONDS, fault_response
 from edge_publish.simulator._scenario import Scenario
 from edge_publish.simulator._state import State, redact_headers
 
@@ -315,9 +315,12 @@ class _Exchange:
         elif kind == "slow":
             self.handler.server.stopping.wait(fault.options.get("seconds", DEFAULT_SLOW_SECONDS))
             self.respond(self.contract_response())
-        elif kind == "drop_after_effect":
-            self.contract_response()
-            self.drop()
+        elif kind in AFTER_EFFECT_KINDS:
+            done = self.contract_response()  # the upload or publish is created: it took effect
+            if AFTER_EFFECT_KINDS[kind] is None:
+                self.drop()
+            else:
+                self.respond(fault_response(fault, done.operation_id or str(uuid.uuid4())))
         else:
             self.receive()
             special = {"drop": self.drop, "stall": self.stall, "endless": self.endless}.get(kind)

@@ -4,69 +4,16 @@ import httpx
 import pytest
 import stamina
 
-from edge_publish.client._retry import (
-    BadBodyError,
-    HttpStatusError,
-    RequestKind,
-    Retrier,
-    backoff,
-    server_wait,
-    transient_reason,
-)
+from edge_publish.client._policy import HttpStatusError, RequestKind
+from edge_publish.client._retry import Retrier, backoff, server_wait
+from edge_publish.deadline import Deadline
 
-POLL, TOKEN, UPLOAD, PUBLISH = (
-    RequestKind.POLL,
-    RequestKind.TOKEN,
-    RequestKind.UPLOAD,
-    RequestKind.PUBLISH,
-)
+POLL, UPLOAD, PUBLISH = RequestKind.POLL, RequestKind.UPLOAD, RequestKind.PUBLISH
 REQ = httpx.Request("GET", "https://x")
 
 
 def status(code, headers=None, body=b""):
     return HttpStatusError(code, headers or {}, body, "https://x")
-
-
-@pytest.mark.parametrize("code", [408, 429, 500, 502, 503, 504])
-@pytest.mark.parametrize("kind", [POLL, TOKEN, UPLOAD])
-def test_transient_statuses(kind, code):
-    assert transient_reason(kind, status(code)) == f"HTTP {code}"
-
-
-@pytest.mark.parametrize("code", [400, 401, 403, 404, 410, 302])
-@pytest.mark.parametrize("kind", [POLL, TOKEN, UPLOAD, PUBLISH])
-def test_final_statuses(kind, code):
-    assert transient_reason(kind, status(code)) is None
-
-
-def test_publish_retries_only_what_surely_did_not_take_effect():
-    for code in (429, 502, 503, 504):
-        assert transient_reason(PUBLISH, status(code))
-    for code in (500, 408):
-        assert transient_reason(PUBLISH, status(code)) is None
-    assert transient_reason(PUBLISH, httpx.ConnectError("refused", request=REQ))
-    assert transient_reason(PUBLISH, httpx.ConnectTimeout("slow", request=REQ))
-    assert transient_reason(PUBLISH, httpx.ReadTimeout("no answer", request=REQ)) is None
-    assert transient_reason(PUBLISH, httpx.RemoteProtocolError("dropped", request=REQ)) is None
-    assert transient_reason(PUBLISH, httpx.ReadError("reset", request=REQ)) is None
-
-
-@pytest.mark.parametrize("kind", [POLL, TOKEN, UPLOAD])
-def test_network_errors_are_transient_for_repeatable_requests(kind):
-    for exc in (
-        httpx.ConnectError("refused", request=REQ),
-        httpx.ReadTimeout("slow", request=REQ),
-        httpx.RemoteProtocolError("Server disconnected", request=REQ),
-        httpx.ReadError("reset", request=REQ),
-        httpx.WriteError("broken pipe", request=REQ),
-    ):
-        assert transient_reason(kind, exc)
-
-
-def test_bad_json_is_transient_only_for_polls():
-    assert transient_reason(POLL, BadBodyError("x"))
-    assert transient_reason(UPLOAD, BadBodyError("x")) is None
-    assert transient_reason(POLL, ValueError("x")) is None
 
 
 def test_retry_after_seconds():
@@ -107,7 +54,7 @@ class Clock:
 
 def test_retrier_honours_retries_and_budget():
     clock = Clock()
-    r = Retrier(UPLOAD, deadline=200, retries=2, clock=clock)
+    r = Retrier(UPLOAD, deadline=Deadline(200, clock), retries=2)
     assert r(status(500)) is not False
     assert r(status(502)) is not False
     assert r(status(503)) is False  # third failure: retries spent
@@ -116,7 +63,7 @@ def test_retrier_honours_retries_and_budget():
 
 def test_retrier_429_bounded_by_budget_not_retries():
     clock = Clock()
-    r = Retrier(POLL, deadline=110, retries=0, clock=clock)
+    r = Retrier(POLL, deadline=Deadline(110, clock), retries=0)
     assert r(status(429, {"Retry-After": "3"})) == 3.0
     assert r(status(429, {"Retry-After": "3"})) == 3.0
     clock.now = 108
@@ -126,14 +73,24 @@ def test_retrier_429_bounded_by_budget_not_retries():
 
 
 def test_retrier_polls_never_faster_than_a_second():
-    r = Retrier(POLL, deadline=1e9, retries=5, clock=Clock())
+    r = Retrier(POLL, deadline=Deadline.never(Clock()), retries=5)
     assert r(status(429, {"Retry-After": "0"})) == 1.0
 
 
 def test_retrier_refuses_final_errors():
-    r = Retrier(PUBLISH, deadline=1e9, retries=5, clock=Clock())
-    assert r(status(500)) is False
-    assert r(httpx.RemoteProtocolError("x", request=REQ)) is False
+    r = Retrier(PUBLISH, deadline=Deadline.never(Clock()), retries=5)
+    assert r(status(400)) is False
+    assert r(httpx.LocalProtocolError("bad header")) is False
+    assert not r.maybe_took_effect
+
+
+def test_retrier_remembers_the_first_publish_failure_that_may_have_taken_effect():
+    r = Retrier(PUBLISH, deadline=Deadline.never(Clock()), retries=5)
+    assert r(status(503)) is not False
+    assert not r.maybe_took_effect  # a 503 did nothing
+    assert r(status(502)) is not False  # resent: the store refuses a second submission
+    assert r(httpx.ReadTimeout("x", request=REQ)) is not False
+    assert r.maybe_took_effect == "HTTP 502"
 
 
 def test_stamina_loop_with_testing_mode_does_not_sleep():
@@ -145,7 +102,7 @@ def test_stamina_loop_with_testing_mode_does_not_sleep():
             raise status(503, {"Retry-After": "30"})
         return "ok"
 
-    r = Retrier(UPLOAD, deadline=1e12, retries=5)
+    r = Retrier(UPLOAD, deadline=Deadline.never(), retries=5)
     with stamina.set_testing(True, attempts=10):
         for attempt in stamina.retry_context(on=r, attempts=None, timeout=None):
             with attempt:

@@ -62,7 +62,7 @@ def publish_status(op: str) -> str:
     return f"{PUBLISH}/operations/{op}"
 
 
-def settle(client: httpx.Client, path: str, timeout: float = 5.0) -> dict[str, Any]:
+def settle(client: httpx.Client, path: str, timeout: float = 30.0) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         response = client.get(path)
@@ -82,7 +82,7 @@ def published_and_settled(client: httpx.Client, notes: bytes = b"notes") -> dict
     return settle(client, publish_status(op_id(publish(client, notes))))
 
 
-def wait_for(predicate: Callable[[], T], timeout: float = 5.0) -> T:
+def wait_for(predicate: Callable[[], T], timeout: float = 30.0) -> T:
     deadline = time.monotonic() + timeout
     while not (value := predicate()):
         assert time.monotonic() < deadline, "condition never became true"

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
+from edge_publish.simulator import _wire
 from tests.simulator.helpers import (
     NOT_FOUND,
     PACKAGE,
@@ -192,7 +193,10 @@ def test_slow_answers_normally_after_the_delay(start: StartSim, connect: Connect
     assert len(sim.journal()["operations"]) == 1
 
 
-def test_stall_never_answers_and_does_not_block_stop(start: StartSim, connect: Connect) -> None:
+def test_stall_never_answers_and_does_not_block_stop(
+    start: StartSim, connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_wire, "STOP_JOIN_SECONDS", 3600.0)  # a stop that waited would hang
     sim = start(faults=[{"route": "upload_status", "kind": "stall"}])
     client = connect(sim, timeout=0.5)
     with pytest.raises(httpx.ReadTimeout):
@@ -206,9 +210,7 @@ def test_stall_never_answers_and_does_not_block_stop(start: StartSim, connect: C
     try:
         hanging.sendall(f"GET {upload_status(PRODUCT)} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
         wait_for(lambda: len(sim.state.route_counts) > 0 and sim.state.route_counts["any"] == 2)
-        started = time.monotonic()
         sim.stop()
-        assert time.monotonic() - started < 1.0
     finally:
         hanging.close()
 
@@ -301,8 +303,8 @@ def test_chaos_is_reproducible_for_a_seed(start: StartSim, connect: Connect) -> 
     assert 3 < first.count(None) < 21
 
 
-def test_chaos_never_drops_or_stalls_a_publish(start: StartSim, connect: Connect) -> None:
-    chaos = {"rate": 1.0, "seed": 3, "kinds": ["drop", "drop_before_body", "stall", "429"]}
+def test_chaos_never_stalls_a_publish(start: StartSim, connect: Connect) -> None:
+    chaos = {"rate": 1.0, "seed": 3, "kinds": ["stall", "429"]}
     sim = start(chaos=chaos)
     client = connect(sim)
     for _ in range(8):
@@ -311,6 +313,33 @@ def test_chaos_never_drops_or_stalls_a_publish(start: StartSim, connect: Connect
         assert response.headers["Retry-After"] == "1"
     assert sim.journal()["operations"] == []
     assert {entry["fault"] for entry in sim.requests("publish")} == {"429"}
+
+
+@pytest.mark.parametrize(("kind", "status"), [("502_after_effect", 502), ("504_after_effect", 504)])
+def test_a_gateway_error_after_the_effect_creates_the_publish(
+    start: StartSim, connect: Connect, kind: str, status: int
+) -> None:
+    sim = start(faults=[{"route": "publish", "requests": [1], "kind": kind}])
+    client = connect(sim)
+    response = publish(client)
+    assert response.status_code == status
+    assert "Gateway" in response.text
+    [operation] = sim.journal()["operations"]
+    assert operation["kind"] == "publish"
+    # The resend meets the submission the first one made: the store's one-in-review rule.
+    again = publish(client)
+    assert again.status_code == 202
+    settled = settle(client, publish_status(op_id(again)))
+    assert settled["errorCode"] == "InProgressSubmission"
+
+
+def test_chaos_draws_after_effect_faults_on_publish(start: StartSim, connect: Connect) -> None:
+    chaos = {"rate": 1.0, "seed": 3, "kinds": ["502_after_effect", "504_after_effect"]}
+    sim = start(chaos=chaos)
+    client = connect(sim)
+    statuses = {publish(client).status_code for _ in range(8)}
+    assert statuses == {502, 504}
+    assert len(sim.journal()["operations"]) == 8
 
 
 def test_chaos_drops_other_routes(start: StartSim, connect: Connect) -> None:

@@ -77,7 +77,7 @@ def test_named_scenario_values() -> None:
     assert Scenario.load("chaos").chaos == {
         "rate": 0.3,
         "seed": 1,
-        "kinds": ["429", "502", "503", "drop_before_body"],
+        "kinds": ["429", "502", "503", "drop_before_body", "502_after_effect", "504_after_effect"],
     }
     assert Scenario.load("NoModulesUpdated").publish_verdict == "NoModulesUpdated"
     assert Scenario.load("product-rules").product_rules is True
@@ -130,7 +130,7 @@ def test_from_dict_rejects_unknown_keys_naming_them() -> None:
         {"faults": [{"route": "upload", "kind": "500", "requests": [0]}]},
         {"faults": [{"route": "upload", "kind": "500", "headers": {"X": "a\r\nB: c"}}]},
         {"chaos": {"rate": 2}},
-        {"chaos": {"rate": 0.1, "kinds": ["drop_after_effect"]}},
+        {"chaos": {"rate": 0.1, "kinds": ["explode"]}},
         {"chaos": {"rate": 0.1, "speed": 1}},
         {"products": ["not-a-guid"]},
         {"api_key": ""},

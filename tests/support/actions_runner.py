@@ -110,12 +110,15 @@ def run_action(
     extra_env: dict[str, str] | None = None,
     timeout: float = 90,
     interrupt_when: Callable[[], bool] | None = None,
+    interrupt_with: tuple[signal.Signals, ...] = (signal.SIGTERM,),
+    signal_gap: float = 0.0,
 ) -> ActionRun:
     """Run entrypoint.py in a subprocess exactly as the runner runs the container action.
 
-    With *interrupt_when*, the process gets SIGTERM, as a cancelled job's container does, as
-    soon as that condition holds (checked every 50 ms; for example "the simulator has seen a
-    status poll").
+    With *interrupt_when*, the process gets the signals *interrupt_with* (SIGTERM, as a
+    cancelled job's container does; or SIGINT, then SIGTERM, as the runner does), *signal_gap*
+    seconds apart, as soon as that condition holds (checked every 50 ms; for example "the
+    simulator has seen a status poll").
     """
     files = workspace.parent / f"{workspace.name}-file-commands"
     files.mkdir(exist_ok=True)
@@ -159,8 +162,11 @@ def run_action(
             give_up = time.monotonic() + timeout
             while proc.poll() is None and not interrupt_when() and time.monotonic() < give_up:
                 time.sleep(0.05)
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
+            for number, signum in enumerate(interrupt_with):
+                if number:
+                    time.sleep(signal_gap)
+                if proc.poll() is None:
+                    proc.send_signal(signum)
         stdout, stderr = proc.communicate(timeout=timeout)
     output_text = output_file.read_text()
     # The action must never make persistent changes to the job's environment.

@@ -1,0 +1,129 @@
+"""Publish safety in one place: which failures may have taken effect, and which are repeated.
+
+For each kind of request, this module says which failures may have taken effect at the store
+and which are safe to send again. The retry loop (`edge_publish.client._retry`), the error
+translation (`edge_publish.client._failures`) and the client (`edge_publish.client._client`)
+all ask it, and nothing else decides.
+
+==============  ==================================  =========================================
+request          may have taken effect              repeated after
+==============  ==================================  =========================================
+status poll      nothing: it reads                  connect/read errors, drops, timeouts,
+                                                    408, 429, 500, 502, 503, 504, bad JSON
+token (v1)       nothing that matters               the same as polls; never 400 or 401
+upload           500, 502, 504, drops, timeouts:    the same as polls, except bad JSON: a
+                 a re-upload only replaces the      re-upload only replaces the draft
+                 draft
+publish          500, 502, 504, a read timeout,     connect errors, 408, 429, 503 (no effect);
+                 a drop after the body was sent     and each failure that may have taken
+                                                    effect, because the store keeps one
+                                                    submission in review and refuses a
+                                                    second (``InProgressSubmission``)
+==============  ==================================  =========================================
+
+A publish that may have taken effect is never reported as another submission's fault: when
+its resend is refused with ``InProgressSubmission``, or it fails for good, the run ends with
+`PublishUncertain` (most likely the run's own submission is in review). A 2xx whose body is
+unusable did take effect, and is never sent again.
+
+A TLS certificate that fails verification is never repeated, whatever the request: the
+runner's trust does not change between attempts. Nor is a request that httpx refuses to send
+(a header value it cannot encode): a repeat fails the same way.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from typing import Final
+
+import httpx
+
+from edge_publish.client._transport import certificate_failure
+from edge_publish.log import ServerText
+
+
+class RequestKind(enum.Enum):
+    """The four kinds of request, each with its own rules."""
+
+    POLL = "status poll"
+    TOKEN = "token request"  # noqa: S105 (a name, not a secret)
+    UPLOAD = "upload"
+    PUBLISH = "publish"
+
+
+class HttpStatusError(Exception):
+    """A non-2xx answer, raised inside an attempt so that the retry hook can judge it."""
+
+    def __init__(self, status_code: int, headers: Mapping[str, str], body: bytes, url: str) -> None:
+        super().__init__(f"HTTP {status_code}")
+        self.status_code = status_code
+        self.headers = httpx.Headers(headers)  # case-insensitive, as HTTP headers are
+        self.body = body
+        self.url = url
+
+    def text(self, limit: int = 500) -> ServerText:
+        """The body as text, shortened, marked as server text."""
+        text = self.body.decode("utf-8", "replace").strip()
+        if len(text) > limit:
+            text = text[:limit] + "…"
+        return ServerText(text)
+
+
+class BadBodyError(Exception):
+    """A 200 answer whose body is not the JSON the contract promises."""
+
+
+_REPEATED_STATUS: Final = frozenset({408, 429, 500, 502, 503, 504})
+# The statuses after which the request surely did not take effect.
+_NO_EFFECT_STATUS: Final = frozenset({408, 429, 503})
+# Raised before a single byte of the request left.
+_NOT_SENT: Final = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+
+def sent_nothing(exc: BaseException) -> bool:
+    """Whether *exc* was raised before any byte of the request left (safe to repeat)."""
+    return isinstance(exc, _NOT_SENT)
+
+
+def submits(kind: RequestKind) -> bool:
+    """Whether a request of *kind* makes a submission, so that doubt about it is the run's.
+
+    A publish does; a repeated upload only replaces the draft, and the others only read. A
+    publish whose answer is unusable, or that may have taken effect and then failed, ends
+    with `PublishUncertain`.
+    """
+    return kind is RequestKind.PUBLISH
+
+
+def may_have_taken_effect(kind: RequestKind, exc: BaseException) -> bool:
+    """Whether the failed request of *kind* may have changed something at the store.
+
+    Only uploads and publishes change anything; a poll or a token request only reads.
+    """
+    if kind not in {RequestKind.UPLOAD, RequestKind.PUBLISH}:
+        return False
+    if isinstance(exc, HttpStatusError):
+        return exc.status_code in _REPEATED_STATUS - _NO_EFFECT_STATUS
+    if sent_nothing(exc) or isinstance(exc, httpx.LocalProtocolError):
+        return False
+    return isinstance(exc, httpx.TransportError) and certificate_failure(exc) is None
+
+
+def repeat_reason(kind: RequestKind, exc: BaseException) -> str | None:
+    """Why *exc* is worth sending the request of *kind* again, or ``None`` if it is not."""
+    if certificate_failure(exc) is not None:
+        return None  # a certificate the runner does not trust stays untrusted
+    if isinstance(exc, HttpStatusError):
+        return f"HTTP {exc.status_code}" if exc.status_code in _REPEATED_STATUS else None
+    if sent_nothing(exc):
+        return f"connection failed ({type(exc).__name__})"
+    if isinstance(exc, httpx.LocalProtocolError):
+        return None  # our own request is malformed (a header value): a repeat fails the same way
+    if isinstance(exc, httpx.TimeoutException):
+        return f"timed out ({type(exc).__name__})"
+    if isinstance(exc, httpx.TransportError):
+        return f"connection dropped ({type(exc).__name__})"
+    if isinstance(exc, BadBodyError) and kind in {RequestKind.POLL, RequestKind.TOKEN}:
+        return "the answer was not valid JSON"
+    return None

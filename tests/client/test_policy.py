@@ -1,0 +1,103 @@
+"""The policy: which failures may have taken effect, and which are sent again, per request."""
+
+import httpx
+import pytest
+
+from edge_publish.client._policy import (
+    BadBodyError,
+    HttpStatusError,
+    RequestKind,
+    may_have_taken_effect,
+    repeat_reason,
+    submits,
+)
+
+POLL, TOKEN, UPLOAD, PUBLISH = (
+    RequestKind.POLL,
+    RequestKind.TOKEN,
+    RequestKind.UPLOAD,
+    RequestKind.PUBLISH,
+)
+REQ = httpx.Request("GET", "https://x")
+
+
+def status(code):
+    return HttpStatusError(code, {}, b"", "https://x")
+
+
+@pytest.mark.parametrize("code", [408, 429, 500, 502, 503, 504])
+@pytest.mark.parametrize("kind", [POLL, TOKEN, UPLOAD])
+def test_repeated_statuses(kind, code):
+    assert repeat_reason(kind, status(code)) == f"HTTP {code}"
+
+
+@pytest.mark.parametrize("code", [400, 401, 403, 404, 410, 302])
+@pytest.mark.parametrize("kind", [POLL, TOKEN, UPLOAD, PUBLISH])
+def test_final_statuses(kind, code):
+    assert repeat_reason(kind, status(code)) is None
+
+
+MAYBE = (
+    status(500),
+    status(502),
+    status(504),
+    httpx.ReadTimeout("no answer", request=REQ),
+    httpx.RemoteProtocolError("dropped", request=REQ),
+    httpx.ReadError("reset", request=REQ),
+)
+NO_EFFECT = (
+    status(408),
+    status(429),
+    status(503),
+    httpx.ConnectError("refused", request=REQ),
+    httpx.ConnectTimeout("slow", request=REQ),
+)
+
+
+@pytest.mark.parametrize("exc", MAYBE, ids=repr)
+def test_a_publish_that_may_have_taken_effect_is_sent_again(exc):
+    # The store keeps one submission in review: a resend cannot make a second one.
+    assert may_have_taken_effect(PUBLISH, exc)
+    assert may_have_taken_effect(UPLOAD, exc)
+    assert repeat_reason(PUBLISH, exc)
+
+
+@pytest.mark.parametrize("exc", NO_EFFECT, ids=repr)
+def test_a_publish_that_surely_did_nothing_is_sent_again(exc):
+    assert not may_have_taken_effect(PUBLISH, exc)
+    assert repeat_reason(PUBLISH, exc)
+
+
+@pytest.mark.parametrize("exc", MAYBE, ids=repr)
+@pytest.mark.parametrize("kind", [POLL, TOKEN])
+def test_reads_never_take_effect(kind, exc):
+    assert not may_have_taken_effect(kind, exc)
+
+
+def test_what_was_never_sent_or_was_refused_took_no_effect():
+    assert not may_have_taken_effect(PUBLISH, httpx.LocalProtocolError("bad header"))
+    assert not may_have_taken_effect(PUBLISH, status(400))
+    assert not may_have_taken_effect(PUBLISH, BadBodyError("x"))
+
+
+@pytest.mark.parametrize("kind", [POLL, TOKEN, UPLOAD])
+def test_network_errors_are_transient_for_repeatable_requests(kind):
+    for exc in (
+        httpx.ConnectError("refused", request=REQ),
+        httpx.ReadTimeout("slow", request=REQ),
+        httpx.RemoteProtocolError("Server disconnected", request=REQ),
+        httpx.ReadError("reset", request=REQ),
+        httpx.WriteError("broken pipe", request=REQ),
+    ):
+        assert repeat_reason(kind, exc)
+
+
+def test_bad_json_is_transient_only_for_polls():
+    assert repeat_reason(POLL, BadBodyError("x"))
+    assert repeat_reason(UPLOAD, BadBodyError("x")) is None
+    assert repeat_reason(POLL, ValueError("x")) is None
+
+
+def test_only_a_publish_submits():
+    assert submits(PUBLISH)
+    assert not [kind for kind in (POLL, TOKEN, UPLOAD) if submits(kind)]
