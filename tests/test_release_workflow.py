@@ -85,6 +85,7 @@ SCRIPT_FACTS = [
     ("verify", 'DOCKER_CONFIG=$(mktemp -d) docker pull --quiet "$IMAGE@$DIGEST"'),  # anonymous
     ("verify", "must be made public"),
     ("verify", "for platform in linux/amd64 linux/arm64"),
+    ("verify", "--scenario instant-review"),  # one product, published once per platform
     ("refs", '!= "$TREE"'),  # an existing tag on the same tree is accepted
     ("refs", 'for moving in "$MAJOR" "$MINOR"'),
     ("refs", 'skopeo copy --all "docker://$IMAGE@$DIGEST" "docker://$IMAGE:$moving"'),

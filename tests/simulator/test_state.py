@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 import pytest
 
-from edge_publish.simulator import HOSTILE_LINES, PUBLISH_ERRORS, Simulator
+from edge_publish.simulator import HOSTILE_LINES, PUBLISH_ERRORS, Scenario, Simulator
 from tests.simulator.helpers import (
     PACKAGE,
     PRODUCT,
@@ -224,6 +224,14 @@ def test_product_rules_allow_a_new_version_after_review(start: StartSim, connect
 def test_no_modules_updated_is_off_by_default(start: StartSim, connect: Connect) -> None:
     client = connect(start(review_seconds=0))
     for _ in range(2):
+        assert published_and_settled(client)["status"] == "Succeeded"
+
+
+def test_instant_review_lets_the_release_publish_one_product_per_platform(
+    start: StartSim, connect: Connect
+) -> None:
+    client = connect(start(review_seconds=Scenario.load("instant-review").review_seconds))
+    for _ in range(4):  # amd64 and arm64, then the same again as a re-run
         assert published_and_settled(client)["status"] == "Succeeded"
 
 
