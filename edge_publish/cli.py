@@ -17,6 +17,12 @@ from typing import Final, get_args
 from edge_publish import __version__
 
 COMMANDS: Final = ("publish", "check-credentials", "check-live", "check", "simulate")
+# How the help's epilog shows a command, where its name alone does not say enough.
+_SHOWN_AS: Final = {"publish": "publish (the default)", "check": "check PATH.zip"}
+_EPILOG: Final = (
+    f"Commands: {', '.join(_SHOWN_AS.get(c, c) for c in COMMANDS)}. "
+    "Run 'edge-publish COMMAND --help' for a command's options."
+)
 # The commands that run the action in one of its modes, and what each one does.
 _RUN_COMMANDS: Final = {
     "publish": "Publish a browser extension update to Microsoft Edge Add-ons.",
@@ -52,9 +58,7 @@ def _run_parser(command: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=f"edge-publish {'[publish]' if command == 'publish' else command}",
         description=_RUN_COMMANDS[command],
-        epilog="Commands: publish (the default), check-credentials, check-live, check PATH.zip, "
-        "simulate. "
-        "Run 'edge-publish COMMAND --help' for a command's options.",
+        epilog=_EPILOG,
     )
     parser.add_argument("--version", action="version", version=f"edge-publish {__version__}")
     _settings_flags(parser)

@@ -35,9 +35,14 @@ class LiveUI(Protocol):
 
 
 def in_review_line(live: str, version: str) -> str:
-    """The summary's sentence on what is live and what is now in review."""
+    """The summary's sentence on what is live and what is now in review.
+
+    Publish-only and resume read no package, so the version may be unknown: then the sentence
+    names the submission instead.
+    """
+    subject = version or "the submission"
     wait = (
-        f"{version} is in certification, which can take up to {CERTIFICATION_BUSINESS_DAYS} "
+        f"{subject} is in certification, which can take up to {CERTIFICATION_BUSINESS_DAYS} "
         "business days"
     )
     return f"The store serves {live}; {wait}." if live else f"{wait[0].upper()}{wait[1:]}."

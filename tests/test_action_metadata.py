@@ -2,10 +2,12 @@
 
 import re
 from pathlib import Path
+from typing import get_args
 
 import yaml
 
 from edge_publish.advice import ADVICE
+from edge_publish.outcome import Result
 from edge_publish.outputs import OUTPUT_NAMES
 from edge_publish.settings import Settings, input_name
 
@@ -69,6 +71,18 @@ def test_readme_inputs_table_matches():
 
 def test_readme_outputs_table_matches():
     assert set(readme_table("Outputs")) == set(ACTION["outputs"])
+
+
+def test_the_result_output_names_each_result_and_no_other():
+    results = set(get_args(Result))
+    for where, text in (
+        ("action.yml", ACTION["outputs"]["result"]["description"]),
+        ("README", readme_table("Outputs")["result"][0]),
+    ):
+        named = set(re.findall(r"`([a-z-]+)`", text))
+        assert results <= named, where
+        # The other backticked words are the modes that give a result.
+        assert named - results <= set(ACTION["inputs"]), where
 
 
 def test_readme_troubleshooting_covers_every_code():

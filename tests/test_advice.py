@@ -197,3 +197,12 @@ def test_the_readme_says_which_codes_can_be_resumed():
     }
     for code, line in rows.items():
         assert ("`publish-operation-id`" in line) == (code in RESUMABLE | {"NotFound"}), line
+
+
+def test_the_readme_points_to_check_credentials_for_an_api_url_that_is_not_the_api():
+    # The fix lives once, in SITUATIONS; the README row says what happened and points on.
+    row = _troubleshooting_rows()["InvalidInput"]
+    assert "(#the-72-day-api-key)" in row
+    for fix_words in ("with no path", "https_proxy", "leave it unset"):
+        assert fix_words in SITUATIONS["api-url-not-the-api"].lower()
+        assert fix_words not in row

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -48,6 +49,22 @@ def test_help_lists_every_setting_with_flag_env_and_default(capsys):
         in text
     )
     assert "simulate" in text
+
+
+def test_the_help_and_the_readme_list_every_command(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    epilog = (
+        " ".join(capsys.readouterr().out.split()).split("Commands: ", 1)[1].split(". Run", 1)[0]
+    )
+    shown = {item.split()[0] for item in epilog.split(", ")}
+    assert shown == set(cli.COMMANDS)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = readme.split("## Using it outside GitHub Actions", 1)[1].split("```console", 1)[1]
+    block = block.split("```", 1)[0]
+    named = {line.split("edge-publish ", 1)[1].split()[0] for line in block.splitlines() if line}
+    # A line that starts with a flag runs the default command, publish.
+    assert {"publish" if word.startswith("-") else word for word in named} == set(cli.COMMANDS)
 
 
 def test_version(capsys):

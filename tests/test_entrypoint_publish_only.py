@@ -45,6 +45,7 @@ def test_publish_only_publishes_the_draft_an_upload_only_run_left(simulator, act
     assert "Published the draft to Microsoft Edge Add-ons" in run.summary
     assert "| Upload |" not in run.summary
     assert operation["submission_id"] in run.summary
+    assert "\nThe submission is in certification, which can take up to 7 " in run.summary
     # What was published is the draft the first run's package made.
     product = sim.state.products[GUID.lower()]
     package = sha256_file(workspace / "dist" / "extension.zip")

@@ -152,3 +152,14 @@ def test_the_in_review_line_names_the_live_version_when_known():
     assert in_review_line("", "1.2.3") == (
         "1.2.3 is in certification, which can take up to 7 business days."
     )
+
+
+def test_the_in_review_line_names_the_submission_when_the_version_is_unknown():
+    # Publish-only and resume read no package.
+    assert in_review_line("", "") == (
+        "The submission is in certification, which can take up to 7 business days."
+    )
+    assert in_review_line("1.2.2", "") == (
+        "The store serves 1.2.2; the submission is in certification, which can take up to 7 "
+        "business days."
+    )

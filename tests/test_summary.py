@@ -167,6 +167,13 @@ def test_after_a_publish_the_summary_says_what_is_live_and_what_is_in_review():
     assert "\n1.2.3 is in certification" in unknown
 
 
+def test_after_a_publish_with_no_package_read_the_summary_names_the_submission():
+    # Publish-only and resume read no package: the version is empty.
+    text = render(Outcome(result="published", extension_version=""))
+    assert "\nThe submission is in certification, which can take up to 7 business days." in text
+    assert " is in certification" not in text.replace("The submission is", "")
+
+
 def test_the_watch_summary_shows_the_expected_and_live_versions_and_the_days():
     text = render(
         Outcome(

@@ -1,5 +1,7 @@
 """check-credentials: a control without credentials that must be refused, then the probe."""
 
+from pathlib import Path
+
 import httpx
 import pytest
 
@@ -97,3 +99,30 @@ def test_a_redirected_control_is_never_followed():
     error, seen = check(redirect, response(404, API_404, JSON), ApiError)
     assert error.code == "Redirected"
     assert len(seen) == 1
+
+
+def _said(text: str) -> str:
+    return " ".join(text.split()).lower()
+
+
+def test_the_readme_makes_the_claims_the_client_makes_and_keeps():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("**`check-credentials: true`**", 1)[1].split("[`examples/", 1)[0]
+    seen: list[httpx.Request] = []
+    with client_with(answers(response(401), response(404), seen)) as client:
+        client.check_credentials(deadline=far())
+        doc = _said(type(client).check_credentials.__doc__ or "")
+    # Two requests, the control first and without credentials.
+    assert len(seen) == 2
+    assert "Authorization" not in seen[0].headers
+    assert "two read-only status requests" in _said(section)
+    assert "two status requests" in doc
+    for claim in (
+        "for an operation that cannot exist",
+        "a control, without credentials",
+        "(401; 403 is accepted too)",
+        "something other than the api answers at `api-url`",
+        "a 404 cannot tell an unknown product from an unknown operation",
+    ):
+        assert claim in _said(section), claim
+        assert claim.replace("`", "``") in doc or claim.replace("`", "") in doc, claim
