@@ -298,12 +298,14 @@ class EdgeClient:
         retrier = retrier or Retrier(kind, deadline=deadline, retries=self.retries)
         base_headers: dict[str, str] = kwargs.pop("headers", None) or {}
         base_timeout: httpx.Timeout = kwargs.pop("timeout", None) or self._http.timeout
+        # Credentials first, outside the attempts: a refused v1 token request is its own
+        # failure, and never a publish's.
+        if authenticated:
+            base_headers = {**base_headers, **self._auth_headers(deadline)}
         try:
             for attempt in stamina.retry_context(on=retrier, attempts=None, timeout=None):
                 with attempt:
                     headers = dict(base_headers)
-                    if authenticated:
-                        headers.update(self._auth_headers(deadline))
                     if content is not None:
                         kwargs["content"] = content()
                     response, body = self._send(
@@ -314,15 +316,14 @@ class EdgeClient:
                         accept=accept,
                         **kwargs,
                     )
-                    return parse(response, body)
-        except EdgePublishError as exc:
-            if submits(kind) and not isinstance(exc, PublishUncertain):
-                # The store accepted the publish (2xx) but its answer is unusable: the
-                # submission exists, and must not be sent again.
-                raise PublishUncertain(
-                    f"The publish request was accepted, but its answer was unusable: {exc.message}",
-                    request_id=exc.request_id,
-                ) from None
+                    if not submits(kind):
+                        return parse(response, body)
+                    return _parse_accepted(parse, response, body)
+        except _AcceptedCutOff as exc:
+            if submits(kind):
+                raise _unusable(exc) from None
+            raise
+        except EdgePublishError:
             raise
         except Exception as exc:  # noqa: BLE001 (every failure is translated below)
             host_url = (self.auth.token_url or "") if kind is RequestKind.TOKEN else self.api_url
@@ -356,7 +357,7 @@ class EdgeClient:
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > MAX_STATUS_BODY:
-                    raise ProtocolError(
+                    raise (_AcceptedCutOff if response.is_success else ProtocolError)(
                         f"The answer to {method} {url_path(url)} exceeded "
                         f"{MAX_STATUS_BODY // 1024} KiB and was cut off.",
                         request_id=request_id(response.headers),
@@ -384,6 +385,31 @@ class EdgeClient:
 # other final 4xx (not 407, 408 or 429, which the retry policy and translation handle).
 _CONTROL_ANSWERS: Final = frozenset(range(400, 500)) - {407, 408, 429}
 _REFUSED: Final = frozenset({HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN})
+
+
+def _parse_accepted(
+    parse: Callable[[httpx.Response, bytes], T], response: httpx.Response, body: bytes
+) -> T:
+    """Read the answer to a publish the store accepted: unusable, it leaves the publish uncertain.
+
+    The store accepted the publish (2xx) but an answer that cannot be read does not say
+    where it went: the submission exists, and must not be sent again.
+    """
+    try:
+        return parse(response, body)
+    except EdgePublishError as exc:
+        raise _unusable(exc) from None
+
+
+class _AcceptedCutOff(ProtocolError):
+    """A 2xx answer cut off for its size: for a publish, the store accepted it."""
+
+
+def _unusable(exc: EdgePublishError) -> PublishUncertain:
+    return PublishUncertain(
+        f"The publish request was accepted, but its answer was unusable: {exc.message}",
+        request_id=exc.request_id,
+    )
 
 
 def _answered(response: httpx.Response) -> str:
