@@ -38,7 +38,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from edge_publish.advice import KNOWN_CODES, closest_code
+from edge_publish.advice import KNOWN_CODES, NOT_TOLERABLE, closest_code
 from edge_publish.constants import (
     API_ROOT,
     CERTIFICATION_BUSINESS_DAYS,
@@ -412,6 +412,10 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"lists {code!r}, which is no error code edge-publish or the store gives; "
                     f"the closest known code is {closest_code(code)!r}"
+                )
+            if code in NOT_TOLERABLE:
+                raise ValueError(
+                    f"lists {code!r}, which it cannot tolerate: {NOT_TOLERABLE[code]}; drop it"
                 )
         return value
 
