@@ -514,6 +514,12 @@ _TYPE_ERRORS = {
 
 
 def _sentence(error: ValidationError) -> str:
+    """The first error as one sentence, ended with a full stop (the advice follows it)."""
+    text = _words(error)
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _words(error: ValidationError) -> str:
     first = error.errors()[0]
     loc = [str(part) for part in first["loc"] if part != "__root__"]
     message = str(first["msg"]).removeprefix("Value error, ")

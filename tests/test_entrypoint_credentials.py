@@ -208,7 +208,7 @@ def test_zip_path_is_still_required_to_publish(simulator, act):
     run = act(sim, zip_path="")
     assert run.returncode == 2
     assert run.outputs["error-code"] == "InvalidInput"
-    assert run.outputs["error-message"] == "`zip-path` is required; set it in the step's `with:`"
+    assert run.outputs["error-message"] == "`zip-path` is required; set it in the step's `with:`."
     assert sim.journal()["requests"] == []
 
 

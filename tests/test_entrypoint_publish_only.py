@@ -86,6 +86,10 @@ def test_contradictory_or_malformed_inputs_send_nothing(simulator, act, inputs, 
     assert run.outputs["error-code"] == "InvalidInput"
     assert run.outputs["error-message"].startswith(names)
     assert sim.journal()["requests"] == []
+    # One sentence, ended, then the advice: never "drop one of them Nothing was sent".
+    (annotation,) = error_annotations(run)
+    assert f"{run.outputs['error-message']} Nothing was sent" in annotation
+    assert run.outputs["error-message"].endswith(".")
 
 
 def test_a_timeout_after_the_publish_was_accepted_names_it_and_a_resume_sees_the_verdict(

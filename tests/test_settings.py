@@ -204,7 +204,7 @@ def test_an_unknown_treat_as_success_code_names_it_and_the_closest(
         load_settings()
     assert info.value.message == (
         f"`treat-as-success` lists {unknown!r}, which is no error code edge-publish or the store "
-        f"gives; the closest known code is {closest!r}"
+        f"gives; the closest known code is {closest!r}."
     )
 
 
@@ -291,5 +291,5 @@ def test_a_url_with_credentials_is_refused_without_echoing_them():
         assert "hunter2pass" not in info.value.message
         assert (
             info.value.message
-            == "`api-url` must not embed credentials; pass them as inputs instead"
+            == "`api-url` must not embed credentials; pass them as inputs instead."
         )
