@@ -43,8 +43,10 @@ from edge_publish.constants import (
     UPLOAD_CHUNK,
 )
 from edge_publish.errors import (
+    ApiError,
     EdgePublishError,
     InvalidInput,
+    NetworkError,
     ProtocolError,
     PublishUncertain,
 )
@@ -213,19 +215,36 @@ class EdgeClient:
 
         Raises:
             InvalidInput: the control was not refused (``api-url`` is not the API's root).
+            NetworkError: the control kept failing with a 5xx (the API, or what answers there).
             ApiError: for a refusal (``Unauthorized``, ``Forbidden``) or another error status.
             ProtocolError: the probe's answer is not the API's own 404.
         """
         url = self._product_url(f"/draft/package/operations/{PROBE_OPERATION_ID}")
-        self._request(
-            RequestKind.POLL,
-            "GET",
-            url,
-            deadline=deadline,
-            parse=lambda response, _: _control_answer(response, self.api_url),
-            authenticated=False,
-            accept=_CONTROL_ANSWERS,
-        )
+        control = Retrier(RequestKind.POLL, deadline=deadline, retries=self.retries)
+        try:
+            self._request(
+                RequestKind.POLL,
+                "GET",
+                url,
+                deadline=deadline,
+                parse=lambda response, _: _control_answer(response, self.api_url),
+                authenticated=False,
+                accept=_CONTROL_ANSWERS,
+                retrier=control,
+            )
+        except ApiError as exc:
+            last = control.last_failure
+            if (
+                not isinstance(last, HttpStatusError)
+                or last.status_code < HTTPStatus.INTERNAL_SERVER_ERROR
+            ):
+                raise
+            raise NetworkError(
+                f"`api-url` {self.api_url} answered the request without credentials with "
+                f"{_answered(last)} after {control.attempts} attempt(s), where the Edge Add-ons "
+                "API refuses it with 401; the credentials were not sent.",
+                request_id=exc.request_id,
+            ) from None
         self._request(
             RequestKind.POLL,
             "GET",
@@ -412,7 +431,7 @@ def _unusable(exc: EdgePublishError) -> PublishUncertain:
     )
 
 
-def _answered(response: httpx.Response) -> str:
+def _answered(response: httpx.Response | HttpStatusError) -> str:
     """What answered, as the messages show it: the status and the content type."""
     content_type = response.headers.get("content-type", "").strip()
     return f"HTTP {response.status_code} ({ServerText(content_type or 'no content type')})"
