@@ -178,6 +178,28 @@ def _default_codes(root: type[EdgePublishError]) -> set[str]:
 KNOWN_CODES: Final = frozenset(ADVICE) | frozenset(_default_codes(EdgePublishError))
 
 
+_MAY_EXIST: Final = "the publish may exist, and the step would say it published nothing"
+_NOT_A_PUBLISH: Final = "it is not how a publish ends, so listing it can only hide another failure"
+# The known codes `treat-as-success` refuses, and why: its success says this run published
+# nothing, so a code it lists must be a publish's own end that leaves no submission.
+NOT_TOLERABLE: Final[dict[str, str]] = {
+    "PublishUncertain": _MAY_EXIST,
+    "Timeout": _MAY_EXIST,
+    **dict.fromkeys(
+        (
+            "InvalidInput",
+            "InvalidPackage",
+            "ApiKeyExpired",
+            "Cancelled",
+            "Unexpected",
+            "StoreListingUnavailable",
+            "ReviewOverdue",
+        ),
+        _NOT_A_PUBLISH,
+    ),
+}
+
+
 def closest_code(code: str) -> str:
     """The known error code nearest to *code* (letter case ignored), for "did you mean"."""
     by_folded = {known.casefold(): known for known in sorted(KNOWN_CODES)}

@@ -38,7 +38,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from edge_publish.advice import KNOWN_CODES, closest_code
+from edge_publish.advice import KNOWN_CODES, NOT_TOLERABLE, closest_code
 from edge_publish.constants import (
     API_ROOT,
     CERTIFICATION_BUSINESS_DAYS,
@@ -413,6 +413,10 @@ class Settings(BaseSettings):
                     f"lists {code!r}, which is no error code edge-publish or the store gives; "
                     f"the closest known code is {closest_code(code)!r}"
                 )
+            if code in NOT_TOLERABLE:
+                raise ValueError(
+                    f"lists {code!r}, which it cannot tolerate: {NOT_TOLERABLE[code]}; drop it"
+                )
         return value
 
     @model_validator(mode="after")
@@ -510,6 +514,12 @@ _TYPE_ERRORS = {
 
 
 def _sentence(error: ValidationError) -> str:
+    """The first error as one sentence, ended with a full stop (the advice follows it)."""
+    text = _words(error)
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _words(error: ValidationError) -> str:
     first = error.errors()[0]
     loc = [str(part) for part in first["loc"] if part != "__root__"]
     message = str(first["msg"]).removeprefix("Value error, ")

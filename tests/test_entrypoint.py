@@ -144,7 +144,9 @@ def test_stuck_operation_times_out(simulator, act):
     assert out["upload-status"] == "InProgress"
     assert out["upload-operation-id"] in out["error-message"]
     polls = sim.requests("upload_status")
-    assert polls[-1]["started"] - sim.requests("upload")[0]["started"] < 5
+    # Polls come at least a second apart: the 3 s budget bounds their number, loaded or not.
+    assert len(polls) <= 3 + 1
+    assert polls[-1]["started"] - sim.requests("upload")[0]["started"] < 3 + 10
 
 
 def test_missing_location(simulator, act):

@@ -153,6 +153,20 @@ def test_a_control_that_is_not_refused_is_the_api_url_error(simulator, act, kind
     assert_api_url_error(run, sim, sim.url, f"HTTP {status} (text/html; charset=utf-8)")
 
 
+def test_a_control_that_keeps_failing_names_api_url_and_what_answered(simulator, act):
+    sim = simulator(faults=[{"route": "upload_status", "requests": "all", "kind": "502"}])
+    run = act(sim, check_credentials="true", zip_path="", retries="1")
+    assert run.returncode == 1, run.log
+    assert run.outputs["error-code"] == "NetworkError"
+    message = run.outputs["error-message"]
+    assert message.startswith(f"`api-url` {sim.url} answered the request without credentials")
+    assert "HTTP 502 (text/html; charset=utf-8) after 2 attempt(s)" in message
+    assert "<html" not in message
+    controls = sim.journal()["requests"]
+    assert len(controls) == 2
+    assert not any("authorization" in request["headers"] for request in controls)
+
+
 def test_an_html_404_to_the_probe_is_a_protocol_error_not_authorized(simulator, act):
     # The front door answers the probe with Azure's "404 Web Site not found" page.
     sim = simulator(faults=[{"route": "upload_status", "requests": [2], "kind": "front_door_404"}])
@@ -208,7 +222,7 @@ def test_zip_path_is_still_required_to_publish(simulator, act):
     run = act(sim, zip_path="")
     assert run.returncode == 2
     assert run.outputs["error-code"] == "InvalidInput"
-    assert run.outputs["error-message"] == "`zip-path` is required; set it in the step's `with:`"
+    assert run.outputs["error-message"] == "`zip-path` is required; set it in the step's `with:`."
     assert sim.journal()["requests"] == []
 
 

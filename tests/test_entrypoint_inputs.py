@@ -32,9 +32,28 @@ def test_an_unknown_treat_as_success_code_is_an_input_error(
 
 def test_every_known_treat_as_success_code_still_publishes(simulator, act):
     sim = simulator()
-    run = act(sim, treat_as_success="NoModulesUpdated,InProgressSubmission,PublishUncertain")
+    run = act(sim, treat_as_success="NoModulesUpdated,InProgressSubmission")
     assert run.returncode == 0, run.log
     assert run.outputs["result"] == "published"
+
+
+@pytest.mark.parametrize(
+    ("code", "why"),
+    [
+        ("PublishUncertain", "the publish may exist"),
+        ("Timeout", "the publish may exist"),
+        ("InvalidPackage", "it is not how a publish ends"),
+    ],
+)
+def test_treat_as_success_refuses_a_code_that_may_hide_a_publish(simulator, act, code, why):
+    sim = simulator()
+    run = act(sim, treat_as_success=f"NoModulesUpdated, {code}")
+    assert run.returncode == 2, run.log
+    assert run.outputs["error-code"] == "InvalidInput"
+    message = run.outputs["error-message"]
+    assert message.startswith(f"`treat-as-success` lists {code!r}, which it cannot tolerate: ")
+    assert why in message
+    assert sim.journal()["requests"] == []
 
 
 def test_dry_run_with_upload_only_is_an_input_error_naming_both(simulator, act):

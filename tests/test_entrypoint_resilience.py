@@ -113,8 +113,11 @@ def test_persistent_429_on_polls_ends_throttled_within_the_budget(simulator, act
     assert run.outputs["upload-status"] == "InProgress"
     assert "throttled" in run.outputs["error-message"]
     upload = requests(sim, "upload")[0]
-    last_poll = requests(sim, "upload_status")[-1]
-    assert last_poll["started"] - upload["started"] <= 20.5
+    polls = requests(sim, "upload_status")
+    # No poll comes faster than once a second (Retry-After: 1), so the budget bounds their
+    # number however loaded the machine; the wall time allows the load its slack.
+    assert len(polls) <= 20 + 1
+    assert polls[-1]["started"] - upload["started"] <= 20 + 10
     assert elapsed < 20 + 15  # the budget, plus one request and the process start, loaded
 
 

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from edge_publish.advice import KNOWN_CODES
+from edge_publish.advice import KNOWN_CODES, NOT_TOLERABLE
 from edge_publish.errors import InvalidInput
 from edge_publish.settings import Settings, input_name, is_loopback, load_settings
 
@@ -204,14 +204,26 @@ def test_an_unknown_treat_as_success_code_names_it_and_the_closest(
         load_settings()
     assert info.value.message == (
         f"`treat-as-success` lists {unknown!r}, which is no error code edge-publish or the store "
-        f"gives; the closest known code is {closest!r}"
+        f"gives; the closest known code is {closest!r}."
     )
 
 
-def test_every_known_code_may_be_listed_in_treat_as_success(monkeypatch):
+def test_every_tolerable_known_code_may_be_listed_in_treat_as_success(monkeypatch):
     runner_env(monkeypatch, product_id=GUID, zip_path="x", client_id="c", api_key="k-123")
-    monkeypatch.setenv("INPUT_TREAT-AS-SUCCESS", ",".join(sorted(KNOWN_CODES)))
-    assert load_settings().treat_as_success_codes == KNOWN_CODES
+    tolerable = KNOWN_CODES - set(NOT_TOLERABLE)
+    monkeypatch.setenv("INPUT_TREAT-AS-SUCCESS", ",".join(sorted(tolerable)))
+    assert load_settings().treat_as_success_codes == tolerable
+
+
+@pytest.mark.parametrize("code", sorted(NOT_TOLERABLE))
+def test_treat_as_success_refuses_what_it_cannot_tolerate(monkeypatch, code):
+    runner_env(monkeypatch, product_id=GUID, zip_path="x", client_id="c", api_key="k-123")
+    monkeypatch.setenv("INPUT_TREAT-AS-SUCCESS", f"NoModulesUpdated,{code}")
+    with pytest.raises(InvalidInput) as info:
+        load_settings()
+    assert info.value.message.startswith(
+        f"`treat-as-success` lists {code!r}, which it cannot tolerate: {NOT_TOLERABLE[code]}"
+    )
 
 
 def test_dry_run_with_upload_only_is_an_input_error_naming_both(monkeypatch):
@@ -279,5 +291,5 @@ def test_a_url_with_credentials_is_refused_without_echoing_them():
         assert "hunter2pass" not in info.value.message
         assert (
             info.value.message
-            == "`api-url` must not embed credentials; pass them as inputs instead"
+            == "`api-url` must not embed credentials; pass them as inputs instead."
         )

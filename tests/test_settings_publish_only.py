@@ -71,7 +71,7 @@ def test_contradictory_modes_name_both_inputs(monkeypatch, inputs, first, second
         load_settings()
     message = info.value.message
     assert message.startswith(f"`{first}` and `{second}` are both set; ")
-    assert message.endswith("so drop one of them")
+    assert message.endswith("so drop one of them.")
 
 
 @pytest.mark.parametrize("value", ["not an id", "../../draft", "..", "x" * 201, "a/b", "id?x=1"])

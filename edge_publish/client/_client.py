@@ -43,8 +43,10 @@ from edge_publish.constants import (
     UPLOAD_CHUNK,
 )
 from edge_publish.errors import (
+    ApiError,
     EdgePublishError,
     InvalidInput,
+    NetworkError,
     ProtocolError,
     PublishUncertain,
 )
@@ -213,19 +215,36 @@ class EdgeClient:
 
         Raises:
             InvalidInput: the control was not refused (``api-url`` is not the API's root).
+            NetworkError: the control kept failing with a 5xx (the API, or what answers there).
             ApiError: for a refusal (``Unauthorized``, ``Forbidden``) or another error status.
             ProtocolError: the probe's answer is not the API's own 404.
         """
         url = self._product_url(f"/draft/package/operations/{PROBE_OPERATION_ID}")
-        self._request(
-            RequestKind.POLL,
-            "GET",
-            url,
-            deadline=deadline,
-            parse=lambda response, _: _control_answer(response, self.api_url),
-            authenticated=False,
-            accept=_CONTROL_ANSWERS,
-        )
+        control = Retrier(RequestKind.POLL, deadline=deadline, retries=self.retries)
+        try:
+            self._request(
+                RequestKind.POLL,
+                "GET",
+                url,
+                deadline=deadline,
+                parse=lambda response, _: _control_answer(response, self.api_url),
+                authenticated=False,
+                accept=_CONTROL_ANSWERS,
+                retrier=control,
+            )
+        except ApiError as exc:
+            last = control.last_failure
+            if (
+                not isinstance(last, HttpStatusError)
+                or last.status_code < HTTPStatus.INTERNAL_SERVER_ERROR
+            ):
+                raise
+            raise NetworkError(
+                f"`api-url` {self.api_url} answered the request without credentials with "
+                f"{_answered(last)} after {control.attempts} attempt(s), where the Edge Add-ons "
+                "API refuses it with 401; the credentials were not sent.",
+                request_id=exc.request_id,
+            ) from None
         self._request(
             RequestKind.POLL,
             "GET",
@@ -298,12 +317,14 @@ class EdgeClient:
         retrier = retrier or Retrier(kind, deadline=deadline, retries=self.retries)
         base_headers: dict[str, str] = kwargs.pop("headers", None) or {}
         base_timeout: httpx.Timeout = kwargs.pop("timeout", None) or self._http.timeout
+        # Credentials first, outside the attempts: a refused v1 token request is its own
+        # failure, and never a publish's.
+        if authenticated:
+            base_headers = {**base_headers, **self._auth_headers(deadline)}
         try:
             for attempt in stamina.retry_context(on=retrier, attempts=None, timeout=None):
                 with attempt:
                     headers = dict(base_headers)
-                    if authenticated:
-                        headers.update(self._auth_headers(deadline))
                     if content is not None:
                         kwargs["content"] = content()
                     response, body = self._send(
@@ -314,15 +335,14 @@ class EdgeClient:
                         accept=accept,
                         **kwargs,
                     )
-                    return parse(response, body)
-        except EdgePublishError as exc:
-            if submits(kind) and not isinstance(exc, PublishUncertain):
-                # The store accepted the publish (2xx) but its answer is unusable: the
-                # submission exists, and must not be sent again.
-                raise PublishUncertain(
-                    f"The publish request was accepted, but its answer was unusable: {exc.message}",
-                    request_id=exc.request_id,
-                ) from None
+                    if not submits(kind):
+                        return parse(response, body)
+                    return _parse_accepted(parse, response, body)
+        except _AcceptedCutOff as exc:
+            if submits(kind):
+                raise _unusable(exc) from None
+            raise
+        except EdgePublishError:
             raise
         except Exception as exc:  # noqa: BLE001 (every failure is translated below)
             host_url = (self.auth.token_url or "") if kind is RequestKind.TOKEN else self.api_url
@@ -356,7 +376,7 @@ class EdgeClient:
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > MAX_STATUS_BODY:
-                    raise ProtocolError(
+                    raise (_AcceptedCutOff if response.is_success else ProtocolError)(
                         f"The answer to {method} {url_path(url)} exceeded "
                         f"{MAX_STATUS_BODY // 1024} KiB and was cut off.",
                         request_id=request_id(response.headers),
@@ -386,7 +406,32 @@ _CONTROL_ANSWERS: Final = frozenset(range(400, 500)) - {407, 408, 429}
 _REFUSED: Final = frozenset({HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN})
 
 
-def _answered(response: httpx.Response) -> str:
+def _parse_accepted(
+    parse: Callable[[httpx.Response, bytes], T], response: httpx.Response, body: bytes
+) -> T:
+    """Read the answer to a publish the store accepted: unusable, it leaves the publish uncertain.
+
+    The store accepted the publish (2xx) but an answer that cannot be read does not say
+    where it went: the submission exists, and must not be sent again.
+    """
+    try:
+        return parse(response, body)
+    except EdgePublishError as exc:
+        raise _unusable(exc) from None
+
+
+class _AcceptedCutOff(ProtocolError):
+    """A 2xx answer cut off for its size: for a publish, the store accepted it."""
+
+
+def _unusable(exc: EdgePublishError) -> PublishUncertain:
+    return PublishUncertain(
+        f"The publish request was accepted, but its answer was unusable: {exc.message}",
+        request_id=exc.request_id,
+    )
+
+
+def _answered(response: httpx.Response | HttpStatusError) -> str:
     """What answered, as the messages show it: the status and the content type."""
     content_type = response.headers.get("content-type", "").strip()
     return f"HTTP {response.status_code} ({ServerText(content_type or 'no content type')})"

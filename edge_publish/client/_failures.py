@@ -35,8 +35,8 @@ from edge_publish.errors import (
 )
 from edge_publish.log import ServerText
 
-# The final refusals: (error-code, situation, message). {shown} is the store's text, quoted
-# after "; the store said: ", or "".
+# The final refusals: (error-code, situation, message). {shown} is what the answer said
+# (`said_in`), or "".
 _V1_LOGIN_REFUSED: Final[tuple[str, str, str]] = (
     "Unauthorized",
     "v1-login-refused",
@@ -67,9 +67,22 @@ _REFUSALS: Final[dict[int, tuple[str, str, str]]] = {
 _UNAUTHORIZED_V1: Final = "v1-token-refused"
 
 
-def said(text: str) -> str:
-    """The store's *text*, kept apart from our sentence and quoted; ``""`` when it said nothing."""
-    return f'; the store said: "{text}"' if text else ""
+def said(text: str, *, speaker: str = "the store") -> str:
+    """What *speaker* said, kept apart from our sentence and quoted; ``""`` if it said nothing."""
+    return f'; {speaker} said: "{text}"' if text else ""
+
+
+def said_in(exc: HttpStatusError, kind: RequestKind) -> str:
+    """What the error answer to a request of *kind* said, and who said it.
+
+    An HTML page (a gateway's, a proxy's) is described, not quoted: its markup would bury the
+    sentence it follows. A token request's answer is the token endpoint's, not the store's.
+    """
+    speaker = "the token endpoint" if kind is RequestKind.TOKEN else "the store"
+    content_type = exc.headers.get("content-type", "").split(";", 1)[0].strip().casefold()
+    if content_type == "text/html" and exc.body:
+        return f"; {speaker} answered with an HTML page (text/html, {len(exc.body)} bytes)"
+    return said(exc.text(), speaker=speaker)
 
 
 def translate(
@@ -132,7 +145,7 @@ def _uncertain(kind: RequestKind, exc: Exception, retrier: Retrier) -> PublishUn
     if isinstance(exc, HttpStatusError):
         what, store, rid = (
             f"failed with HTTP {exc.status_code}",
-            said(exc.text()),
+            said_in(exc, kind),
             request_id(exc.headers),
         )
     else:
@@ -150,8 +163,8 @@ def _uncertain(kind: RequestKind, exc: Exception, retrier: Retrier) -> PublishUn
 def _http_error(
     kind: RequestKind, exc: HttpStatusError, retrier: Retrier, product_id: str
 ) -> EdgePublishError:
-    status, text, rid = exc.status_code, exc.text(), request_id(exc.headers)
-    shown = said(text)
+    status, rid = exc.status_code, request_id(exc.headers)
+    shown = said_in(exc, kind)
     if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:
         location = ServerText(exc.headers.get("location", "?"))
         return ApiError(

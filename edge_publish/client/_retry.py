@@ -103,6 +103,7 @@ class Retrier:
         self.failures = 0
         self.throttled = 0
         self.gave_up_for_budget = False
+        self.last_failure: Exception | None = None  # the failure judged last
         # The first failure that may have taken effect (``"HTTP 502"``), or ``""``; and the
         # number of the attempt that met it.
         self.maybe_took_effect = ""
@@ -112,6 +113,7 @@ class Retrier:
     def __call__(self, exc: Exception) -> bool | float:
         """Judge *exc*: ``False`` to give up, or the wait in seconds before the next attempt."""
         self.attempts += 1
+        self.last_failure = exc
         reason = repeat_reason(self.kind, exc)
         if not self.maybe_took_effect and may_have_taken_effect(self.kind, exc):
             self.maybe_took_effect = reason or type(exc).__name__

@@ -167,7 +167,7 @@ def test_failures_come_back_after_failed_after(start: StartSim, connect: Connect
     client = connect(sim)
     started = time.monotonic()
     assert uploaded_and_settled(client)["status"] == "Failed"
-    assert time.monotonic() - started < 10  # not the 30 s of upload_seconds
+    assert time.monotonic() - started < 15  # not the 30 s of upload_seconds
     second = client.get(upload_status(op_id(upload(client)))).json()
     assert second["status"] == "InProgress"
     first_op, second_op = sim.journal()["operations"]
