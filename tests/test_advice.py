@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from edge_publish import errors
 from edge_publish.advice import (
     ADVICE,
     KNOWN_CODES,
+    NOT_TOLERABLE,
     RESUMABLE,
     RESUME,
     SITUATIONS,
@@ -206,3 +208,10 @@ def test_the_readme_points_to_check_credentials_for_an_api_url_that_is_not_the_a
     for fix_words in ("with no path", "https_proxy", "leave it unset"):
         assert fix_words in SITUATIONS["api-url-not-the-api"].lower()
         assert fix_words not in row
+
+
+def test_the_readme_names_every_code_treat_as_success_refuses():
+    readme = (PACKAGE.parent / "README.md").read_text()
+    (row,) = [line for line in readme.splitlines() if line.startswith("| `treat-as-success` |")]
+    refused = row.split("is refused too", 1)[0].split("closest known code.", 1)[1]
+    assert set(re.findall(r"`(\w+)`", refused)) == set(NOT_TOLERABLE)
