@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from edge_publish.deadline import Deadline
 
@@ -20,6 +20,10 @@ Result = Literal["published", "uploaded", "validated", "authorized", "live", "in
 Mode = Literal[
     "publish", "upload-only", "dry-run", "check-credentials", "check-live", "publish-only", "resume"
 ]
+# What each mode does, written once: the settings, the pipeline and the summary read these.
+READS_PACKAGE: Final[frozenset[Mode]] = frozenset({"publish", "upload-only", "dry-run"})
+UPLOADS: Final[frozenset[Mode]] = frozenset({"publish", "upload-only"})
+PUBLISHES: Final[frozenset[Mode]] = frozenset({"publish", "publish-only", "resume"})
 
 
 @dataclass

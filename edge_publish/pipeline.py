@@ -43,7 +43,7 @@ from edge_publish.errors import (
 )
 from edge_publish.live import check_live, precheck
 from edge_publish.log import ServerText, get_logger
-from edge_publish.outcome import OperationRecord, Outcome
+from edge_publish.outcome import READS_PACKAGE, OperationRecord, Outcome
 
 if TYPE_CHECKING:
     from edge_publish.client import EdgeClient, OperationStatus
@@ -145,7 +145,7 @@ class Pipeline:
             outcome.result = "authorized"
             self._log.info("the store accepted the credentials")
             return
-        if s.publish_only or s.publish_operation_id:  # no package: publish the draft, or resume
+        if s.mode not in READS_PACKAGE:  # publish-only or resume: publish the draft, or wait
             with self.make_client() as client, self.ui.phase("Publish the submission"):
                 self._publish(client)
             return

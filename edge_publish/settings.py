@@ -49,7 +49,7 @@ from edge_publish.constants import (
     STORE_URL,
 )
 from edge_publish.errors import InvalidInput
-from edge_publish.outcome import Mode
+from edge_publish.outcome import READS_PACKAGE, Mode
 from edge_publish.package import CheckMode, parse_version
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -62,8 +62,6 @@ BOOLEAN_FIELDS: Final = frozenset(
 MAX_COUNT: Final = 100  # retries and retry-failed-operations: more is a typo, not a policy
 _ISO_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _OPERATION_ID: Final = re.compile(OPERATION_ID_PATTERN)
-# Modes that read no package, so zip-path is not needed.
-_NO_PACKAGE: Final = ("check_credentials", "publish_only", "publish_operation_id")
 # An input that sets a mode, the inputs it cannot go with, and what it does instead.
 _EXCLUSIVE: Final = (
     (
@@ -434,7 +432,8 @@ class Settings(BaseSettings):
     def _auth_rules(self) -> Settings:
         if self.check_live:
             return self._live_rules()
-        needs_zip = not any(getattr(self, name) for name in _NO_PACKAGE)
+        # _one_mode ran first, so the mode is unambiguous here.
+        needs_zip = self.mode in READS_PACKAGE
         required = ("product_id", "zip_path") if needs_zip else ("product_id",)
         missing = [input_name(name) for name in required if not getattr(self, name)]
         if missing:

@@ -15,6 +15,7 @@ from edge_publish.advice import advice_for
 from edge_publish.constants import PARTNER_CENTER_PRODUCT_URL
 from edge_publish.files import human_size
 from edge_publish.live import in_review_line
+from edge_publish.outcome import PUBLISHES, UPLOADS
 
 if TYPE_CHECKING:
     from edge_publish.outcome import OperationRecord, Outcome
@@ -47,9 +48,6 @@ _HEADLINE: Final = {
     ("resume", "uploaded"): "⚠️ An earlier run's publish ended with a tolerated error",
     ("resume", "failed"): "❌ An earlier run's publish failed, or its verdict was not seen",
 }
-# The modes that upload, and those that publish (or wait for a publish).
-_UPLOADS: Final = frozenset({"publish", "upload-only"})
-_PUBLISHES: Final = frozenset({"publish", "publish-only", "resume"})
 
 
 def code_span(text: str) -> str:
@@ -109,9 +107,9 @@ def render(outcome: Outcome) -> str:
     lines += _live_rows(outcome)
     if outcome.key_expires is not None:
         lines.append(f"| API key | {_key_expiry(outcome.key_expires, outcome.key_days_left)} |")
-    if outcome.mode in _UPLOADS:
+    if outcome.mode in UPLOADS:
         lines.append(f"| Upload | {_operation(outcome.upload)} |")
-    if outcome.mode in _PUBLISHES:
+    if outcome.mode in PUBLISHES:
         lines.append(f"| Publish | {_operation(outcome.publish)} |")
         submission = code_span(outcome.submission_id) if outcome.submission_id else "-"
         lines.append(f"| Submission | {submission} |")
