@@ -1,0 +1,187 @@
+"""Refresh Chromium's recorded verdicts, and report where ``check`` disagrees with them.
+
+    python3 -m uv run --locked python -m tests.chromium.refresh [--report FILE]
+
+Starts Chromium once, loads every case of the corpus, and rewrites
+tests/fixtures/chromium/verdicts.json. ``--report FILE`` also writes each disagreement between
+the recording and today's ``check`` to FILE. ``--report-only`` skips Chromium and reports from
+the recording as it is.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+from tests.chromium.browser import Chromium, chromium_version, find_chromium, unpack
+from tests.chromium.corpus import Case, all_cases
+from tests.chromium.verdicts import (
+    DELIBERATE_REASONS,
+    MV2_UNSUPPORTED,
+    Ours,
+    Recorded,
+    deliberate_rule,
+    load_recording,
+    our_verdict,
+    write_recording,
+)
+
+
+def record(cases: list[Case]) -> int:
+    """Load every case into Chromium and write the recording; 1 when there is no Chromium."""
+    executable = find_chromium()
+    if executable is None:
+        print("refresh: no Chromium on PATH (set CHROMIUM to its path)", file=sys.stderr)
+        return 1
+    version = chromium_version(executable)
+    started = time.monotonic()
+    entries: list[tuple[Case, bool, str]] = []
+    with Chromium(executable) as browser, tempfile.TemporaryDirectory() as scratch:
+        for case in cases:
+            folder = unpack(case.files, Path(scratch) / case.id)
+            verdict = browser.load(folder)
+            entries.append((case, verdict.loads, verdict.message))
+        restarts = browser.restarts
+    write_recording(version, entries)
+    loads = sum(1 for _, loaded, _ in entries if loaded)
+    print(
+        f"Chromium {version}: {len(entries)} cases, {loads} load, {len(entries) - loads} refused"
+        f" ({restarts} crash(es)), in {time.monotonic() - started:.1f} s"
+    )
+    return 0
+
+
+@dataclass(frozen=True)
+class Row:
+    """One case compared: Chromium's recorded verdict, ours today, the deliberate rule if any."""
+
+    case: Case
+    chromium: Recorded
+    ours: Ours
+    rule: str | None
+
+    @property
+    def expectation(self) -> tuple[str, str] | None:
+        """The case's entry in EXPECTED, or None when check should agree and does."""
+        if self.rule is not None:
+            if self.ours.accepts:
+                return (
+                    "deliberate-pending",
+                    f"issue 21: deliberate rule {self.rule} not in place yet",
+                )
+            return ("deliberate", DELIBERATE_REASONS[self.rule])
+        if self.chromium.accepts != self.ours.accepts:
+            return ("open", f"issue 21: class {self.case.group} not closed yet")
+        return None
+
+
+def compare(cases: list[Case]) -> list[Row]:
+    """Each case with Chromium's recorded verdict and today's check."""
+    recording = load_recording()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory() as scratch:
+        for case in cases:
+            chromium = recording.cases[case.id]
+            rule = deliberate_rule(case) if chromium.accepts else None
+            rows.append(Row(case, chromium, our_verdict(case, Path(scratch)), rule))
+    return rows
+
+
+def report(rows: list[Row], out: Path | None) -> None:
+    """Print the agreement counts; write each disagreement to *out*."""
+    counts: Counter[str] = Counter()
+    lines: list[str] = []
+    for row in rows:
+        chromium, ours, case = row.chromium, row.ours, row.case
+        if chromium.accepts == ours.accepts:
+            counts["agree"] += 1
+            continue
+        side = "chromium-refuses-we-accept" if ours.accepts else "we-refuse-chromium-loads"
+        counts[side] += 1
+        said = chromium.message or "loads"
+        if chromium.message == MV2_UNSUPPORTED:
+            said = f"loads past every check, then: {MV2_UNSUPPORTED}"
+        expected = row.expectation
+        lines.append(
+            f"{case.id} [{case.kind}/{case.group}] {side}"
+            f"{' (' + expected[1] + ')' if expected else ''}\n"
+            f"  case: {case.source}\n"
+            f"  chromium: {said if chromium.accepts else 'refuses: ' + said}\n"
+            f"  check: {'accepts (exit 0)' if ours.accepts else 'refuses: ' + ours.message}\n"
+        )
+    kinds = Counter(row.case.kind for row in rows)
+    summary = (
+        f"Chromium {load_recording().chromium}; {len(rows)} cases "
+        f"({', '.join(f'{n} {kind}' for kind, n in kinds.items())}); agree {counts['agree']}; "
+        f"Chromium refuses, we accept {counts['chromium-refuses-we-accept']}; "
+        f"we refuse, Chromium loads {counts['we-refuse-chromium-loads']}"
+    )
+    print(summary)
+    if out is not None:
+        out.write_text(summary + "\n\n" + "\n".join(lines), encoding="utf-8")
+
+
+def write_expectations(rows: list[Row]) -> None:
+    """Rewrite tests/chromium/expectations.py from today's comparison."""
+    entries = [(row.case.id, row.expectation) for row in rows if row.expectation]
+    body = "".join(f"    {ident!r}: {entry!r},\n" for ident, entry in entries)
+    EXPECTATIONS.write_text(
+        EXPECTATIONS_HEADER + "EXPECTED: Final[dict[str, tuple[str, str]]] = {\n" + body + "}\n",
+        encoding="utf-8",
+    )
+    print(f"wrote {len(entries)} expectations to {EXPECTATIONS}")
+
+
+EXPECTATIONS: Final = Path(__file__).with_name("expectations.py")
+EXPECTATIONS_HEADER: Final = '''"""Where check's verdict is not Chromium's recorded one, on purpose or not yet.
+
+Generated by ``python -m tests.chromium.refresh --report-only --expectations`` from the
+recording, today's check and the deliberate rules; edit by regenerating. Each entry is the
+case id and (kind, reason):
+
+- ``deliberate``: we refuse on purpose what Chromium loads (the deliberate-rules table);
+- ``deliberate-pending``: the same, but today's check still accepts it (xfail, strict);
+- ``open``: we should agree with Chromium and do not yet (xfail, strict), so the test flips to
+  a failure the day the rule lands: then regenerate.
+
+A case not listed must agree with Chromium.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+'''
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--report", type=Path, help="write the disagreements with check here")
+    parser.add_argument(
+        "--report-only", action="store_true", help="do not run Chromium; report only"
+    )
+    parser.add_argument(
+        "--expectations", action="store_true", help="rewrite tests/chromium/expectations.py"
+    )
+    args = parser.parse_args(argv)
+    cases = all_cases()
+    if not args.report_only:
+        status = record(cases)
+        if status:
+            return status
+    rows = compare(cases)
+    report(rows, args.report)
+    if args.expectations:
+        write_expectations(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
