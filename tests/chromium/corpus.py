@@ -62,8 +62,8 @@ class Case:
     Attributes:
         id: Stable and unique: ``real-…``, a crafted case's own id, or ``mutation-NNN-…``.
         kind: ``real``, ``crafted`` or ``mutation``.
-        group: The class of issue 21 a crafted case belongs to (``files``, ``locales``, …), the
-            mutation's operator, or ``real``.
+        group: The class of issue 21 the case falls in (``files``, ``locales``, ``values``,
+            ``json``, …), or ``real``.
         source: Where the rule comes from (Chromium source files, for crafted cases), the
             manifest file (real), or what was mutated (mutation).
         files: The package: path -> bytes, ``manifest.json`` included.

@@ -65,6 +65,25 @@ PATTERNS: Final = (
 LOCALE_MESSAGES: Final = {"appname": {"message": "Mutated"}, "desc": {"message": "A description"}}
 
 
+# A mutation: the class of issue 21 it falls in, what it changed, and the package's files.
+Mutation = tuple[str, str, dict[str, bytes]]
+# The class of issue 21 a change to a top-level key falls in; any other key's is "values".
+KEY_CLASSES: Final = {
+    "content_scripts": "content_scripts",
+    "web_accessible_resources": "web_accessible_resources",
+    "content_security_policy": "content_security_policy",
+    "commands": "commands",
+    "version": "version",
+    "default_locale": "locales",
+    "browser_action": "themes-and-combinations",
+    "page_action": "themes-and-combinations",
+}
+
+
+def _of(key: str | int) -> str:
+    return KEY_CLASSES.get(str(key), "values")
+
+
 def _paths(value: object, prefix: Path_ = ()) -> list[Path_]:
     """Every path in a JSON tree, parents before children."""
     found: list[Path_] = []
@@ -98,44 +117,44 @@ def _slug(path: Path_) -> str:
     return ".".join(str(step) for step in path) or "root"
 
 
-def _delete_key(rng: random.Random) -> tuple[str, dict[str, bytes]]:
+def _delete_key(rng: random.Random) -> Mutation:
     manifest = copy.deepcopy(BASE_MANIFEST)
     path = rng.choice(_paths(manifest))
     _delete(manifest, path)
-    return f"delete {_slug(path)}", base_files(manifest)
+    return _of(path[0]), f"delete {_slug(path)}", base_files(manifest)
 
 
-def _retype(rng: random.Random) -> tuple[str, dict[str, bytes]]:
+def _retype(rng: random.Random) -> Mutation:
     manifest = copy.deepcopy(BASE_MANIFEST)
     path = rng.choice(_paths(manifest))
     current = _get(manifest, path)
     value = rng.choice([v for v in OTHER_TYPES if type(v) is not type(current)])
     _set(manifest, path, value)
-    return f"{_slug(path)} = {json.dumps(value)}", base_files(manifest)
+    return _of(path[0]), f"{_slug(path)} = {json.dumps(value)}", base_files(manifest)
 
 
-def _strange_string(rng: random.Random) -> tuple[str, dict[str, bytes]]:
+def _strange_string(rng: random.Random) -> Mutation:
     manifest = copy.deepcopy(BASE_MANIFEST)
     strings = [p for p in _paths(manifest) if isinstance(_get(manifest, p), str)]
     path = rng.choice(strings)
     value = rng.choice(STRANGE_STRINGS)
     _set(manifest, path, value)
-    return f"{_slug(path)} = {json.dumps(value)[:24]}", base_files(manifest)
+    return _of(path[0]), f"{_slug(path)} = {json.dumps(value)[:24]}", base_files(manifest)
 
 
-def _remove_file(rng: random.Random) -> tuple[str, dict[str, bytes]]:
+def _remove_file(rng: random.Random) -> Mutation:
     files = base_files()
     name = rng.choice(sorted(BASE_FILES))
     del files[name]
-    return f"remove file {name}", files
+    return "files", f"remove file {name}", files
 
 
-def _rename_case(rng: random.Random) -> tuple[str, dict[str, bytes]]:
+def _rename_case(rng: random.Random) -> Mutation:
     files = base_files()
     name = rng.choice(sorted(BASE_FILES))
     renamed = name.upper() if rng.random() < 0.5 else name[0].upper() + name[1:]
     files[renamed] = files.pop(name)
-    return f"rename file {name} to {renamed}", files
+    return "files", f"rename file {name} to {renamed}", files
 
 
 @dataclass
@@ -268,13 +287,13 @@ LOCALE_BREAKS: Final = (
 )
 
 
-def _locale(rng: random.Random) -> tuple[str, dict[str, bytes]]:
+def _locale(rng: random.Random) -> Mutation:
     it = _Localised()
     what = LOCALE_BREAKS[rng.randrange(len(LOCALE_BREAKS))](rng, it)
-    return f"locale: {what}", it.files()
+    return "locales", f"locale: {what}", it.files()
 
 
-def _pattern(rng: random.Random) -> tuple[str, dict[str, bytes]]:
+def _pattern(rng: random.Random) -> Mutation:
     manifest = copy.deepcopy(BASE_MANIFEST)
     where = rng.choice(
         [
@@ -292,7 +311,7 @@ def _pattern(rng: random.Random) -> tuple[str, dict[str, bytes]]:
         manifest["permissions"].append(pattern)
     else:
         _set(manifest, where, pattern)
-    return f"{_slug(where)} = {pattern!r}", base_files(manifest)
+    return _of(where[0]), f"{_slug(where)} = {pattern!r}", base_files(manifest)
 
 
 def _string_end(text: str, spot: int) -> int:
@@ -377,15 +396,15 @@ def _break(text: str, rng: random.Random) -> tuple[str, str]:
     return JSON_BREAKS[rng.randrange(len(JSON_BREAKS))](text, spot, rng)
 
 
-def _json_syntax(rng: random.Random) -> tuple[str, dict[str, bytes]]:
+def _json_syntax(rng: random.Random) -> Mutation:
     text = dump(BASE_MANIFEST).decode()
     what, broken = _break(text, rng)
     files = base_files()
     files["manifest.json"] = broken.encode()
-    return f"json: {what}", files
+    return "json", f"json: {what}", files
 
 
-def _add_key(rng: random.Random) -> tuple[str, dict[str, bytes]]:
+def _add_key(rng: random.Random) -> Mutation:
     manifest = copy.deepcopy(BASE_MANIFEST)
     key, value = rng.choice(
         [
@@ -410,7 +429,7 @@ def _add_key(rng: random.Random) -> tuple[str, dict[str, bytes]]:
         ]
     )
     manifest[key] = value
-    return f"add {key} = {json.dumps(value)[:24]}", base_files(manifest)
+    return _of(key), f"add {key} = {json.dumps(value)[:24]}", base_files(manifest)
 
 
 OPERATORS: Final = (
@@ -437,11 +456,11 @@ def mutation_cases(count: int = COUNT, seed: int = SEED) -> list[Case]:
     while len(cases) < count and attempts < count * 20:
         attempts += 1
         name = rng.choice(names)
-        what, files = operators[name](rng)
+        group, what, files = operators[name](rng)
         case = Case(
             id=f"mutation-{len(cases):03d}-{name}",
             kind="mutation",
-            group=name,
+            group=group,
             source=what,
             files=files,
         )

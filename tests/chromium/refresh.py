@@ -123,8 +123,22 @@ def report(rows: list[Row], out: Path | None) -> None:
         f"we refuse, Chromium loads {counts['we-refuse-chromium-loads']}"
     )
     print(summary)
+    by_class = Counter(
+        (
+            row.case.group,
+            "Chromium refuses, we accept" if row.ours.accepts else "we refuse, Chromium loads",
+        )
+        for row in rows
+        if row.chromium.accepts != row.ours.accepts
+    )
+    table = "".join(
+        f"  {group}: {side}, Chromium does not: {n}\n"
+        for (group, side), n in sorted(by_class.items())
+    )
     if out is not None:
-        out.write_text(summary + "\n\n" + "\n".join(lines), encoding="utf-8")
+        out.write_text(
+            f"{summary}\n\nDisagreements by class:\n{table}\n" + "\n".join(lines), encoding="utf-8"
+        )
 
 
 def write_expectations(rows: list[Row]) -> None:
