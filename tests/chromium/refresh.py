@@ -131,10 +131,7 @@ def report(rows: list[Row], out: Path | None) -> None:
         for row in rows
         if row.chromium.accepts != row.ours.accepts
     )
-    table = "".join(
-        f"  {group}: {side}, Chromium does not: {n}\n"
-        for (group, side), n in sorted(by_class.items())
-    )
+    table = "".join(f"  {group}: {side}: {n}\n" for (group, side), n in sorted(by_class.items()))
     if out is not None:
         out.write_text(
             f"{summary}\n\nDisagreements by class:\n{table}\n" + "\n".join(lines), encoding="utf-8"
