@@ -11,6 +11,7 @@ the recording as it is.
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
@@ -146,6 +147,8 @@ def write_expectations(rows: list[Row]) -> None:
         EXPECTATIONS_HEADER + "EXPECTED: Final[dict[str, tuple[str, str]]] = {\n" + body + "}\n",
         encoding="utf-8",
     )
+    # In the project's format, so that the formatter's check passes on the generated file.
+    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(EXPECTATIONS)], check=True)
     print(f"wrote {len(entries)} expectations to {EXPECTATIONS}")
 
 
