@@ -94,6 +94,17 @@ def compare(cases: list[Case]) -> list[Row]:
     return rows
 
 
+def _legend(version: str) -> str:
+    return (
+        "Each case: its id [kind/class], which side refuses, and in brackets its entry in\n"
+        "tests/chromium/expectations.py (deliberate: we refuse on purpose; open: not closed yet).\n"
+        '"case" is where the rule comes from (crafted), the manifest (real) or the mutation.\n'
+        f'Chromium {version} refuses every MV2 package with "{MV2_UNSUPPORTED}",\n'
+        "but only after every other check passed: such a case counts as loading.\n"
+        "The packages themselves: tests/chromium/corpus.py (all_cases()).\n"
+    )
+
+
 def report(rows: list[Row], out: Path | None) -> None:
     """Print the agreement counts; write each disagreement to *out*."""
     counts: Counter[str] = Counter()
@@ -135,7 +146,9 @@ def report(rows: list[Row], out: Path | None) -> None:
     table = "".join(f"  {group}: {side}: {n}\n" for (group, side), n in sorted(by_class.items()))
     if out is not None:
         out.write_text(
-            f"{summary}\n\nDisagreements by class:\n{table}\n" + "\n".join(lines), encoding="utf-8"
+            f"{summary}\n\n{_legend(load_recording().chromium)}\nDisagreements by class:\n{table}\n"
+            + "\n".join(lines),
+            encoding="utf-8",
         )
 
 
