@@ -5,7 +5,8 @@
 Starts Chromium once, loads every case of the corpus, and rewrites
 tests/fixtures/chromium/verdicts.json. ``--report FILE`` also writes each disagreement between
 the recording and today's ``check`` to FILE. ``--report-only`` skips Chromium and reports from
-the recording as it is.
+the recording as it is; ``--expectations`` rewrites tests/chromium/expectations.py; ``--unpack ID
+FOLDER`` writes one case's files out.
 """
 
 from __future__ import annotations
@@ -197,8 +198,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--expectations", action="store_true", help="rewrite tests/chromium/expectations.py"
     )
+    parser.add_argument(
+        "--unpack",
+        nargs=2,
+        metavar=("ID", "FOLDER"),
+        help="write one case's files to FOLDER (to look at it, or zip it for check) and stop",
+    )
     args = parser.parse_args(argv)
     cases = all_cases()
+    if args.unpack:
+        ident, folder = args.unpack
+        chosen = [case for case in cases if case.id == ident]
+        if not chosen:
+            print(f"refresh: no case {ident!r} in the corpus", file=sys.stderr)
+            return 1
+        unpack(chosen[0].files, Path(folder))
+        print(f"{ident}: {len(chosen[0].files)} files in {folder} ({chosen[0].source})")
+        return 0
     if not args.report_only:
         status = record(cases)
         if status:
