@@ -201,10 +201,6 @@ EXPECTED: Final[dict[str, tuple[str, str]]] = {
         "deliberate-pending",
         "issue 21: deliberate rule WINDOWS_NAME not in place yet",
     ),
-    "deliberate-windows-name-backslash": (
-        "deliberate-pending",
-        "issue 21: deliberate rule WINDOWS_NAME not in place yet",
-    ),
     "deliberate-windows-name-question-mark": (
         "deliberate-pending",
         "issue 21: deliberate rule WINDOWS_NAME not in place yet",

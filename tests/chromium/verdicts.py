@@ -142,7 +142,7 @@ DELIBERATE_REASONS: Final = {
     "NESTED_ARCHIVE": "deliberate: the store refuses an archive inside the package",
 }
 _WINDOWS_DEVICES: Final = re.compile(r"(?i)(con|prn|aux|nul|com[1-9]|lpt[1-9])(\..*)?")
-_WINDOWS_BAD: Final = re.compile(r'[:*?"<>|\\\x00-\x1f]')
+_WINDOWS_BAD: Final = re.compile(r'[:*?"<>|\x00-\x1f]')
 _ARCHIVES: Final = (".zip", ".gz", ".tgz", ".7z", ".rar", ".tar", ".crx")
 
 
