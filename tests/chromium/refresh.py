@@ -153,17 +153,18 @@ def report(rows: list[Row], out: Path | None) -> None:
         )
 
 
-def write_expectations(rows: list[Row]) -> None:
-    """Rewrite tests/chromium/expectations.py from today's comparison."""
+def write_expectations(rows: list[Row], path: Path | None = None) -> None:
+    """Rewrite tests/chromium/expectations.py (or *path*) from today's comparison."""
+    path = path or EXPECTATIONS
     entries = [(row.case.id, row.expectation) for row in rows if row.expectation]
     body = "".join(f"    {ident!r}: {entry!r},\n" for ident, entry in entries)
-    EXPECTATIONS.write_text(
+    path.write_text(
         EXPECTATIONS_HEADER + "EXPECTED: Final[dict[str, tuple[str, str]]] = {\n" + body + "}\n",
         encoding="utf-8",
     )
     # In the project's format, so that the formatter's check passes on the generated file.
-    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(EXPECTATIONS)], check=True)
-    print(f"wrote {len(entries)} expectations to {EXPECTATIONS}")
+    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(path)], check=True)
+    print(f"wrote {len(entries)} expectations to {path}")
 
 
 EXPECTATIONS: Final = Path(__file__).with_name("expectations.py")
