@@ -26,6 +26,7 @@ from tests.chromium.corpus import Case, all_cases
 from tests.chromium.verdicts import (
     DELIBERATE_REASONS,
     MV2_UNSUPPORTED,
+    WRONG_CLAIMS,
     Ours,
     Recorded,
     deliberate_rule,
@@ -76,6 +77,12 @@ class Row:
                 return (
                     "deliberate-pending",
                     f"issue 21: deliberate rule {self.rule} not in place yet",
+                )
+            claim = WRONG_CLAIMS.get(self.rule)
+            if claim and claim in self.ours.message:
+                return (
+                    "deliberate-wrong-reason",
+                    f"issue 21: the refusal under {self.rule} claims {claim!r}, which is not why",
                 )
             return ("deliberate", DELIBERATE_REASONS[self.rule])
         if self.chromium.accepts != self.ours.accepts:
@@ -176,6 +183,8 @@ case id and (kind, reason):
 
 - ``deliberate``: we refuse on purpose what Chromium loads (the deliberate-rules table);
 - ``deliberate-pending``: the same, but today's check still accepts it (xfail, strict);
+- ``deliberate-wrong-reason``: we refuse on purpose, but the message gives a reason that is
+  not true (the message test is a strict xfail);
 - ``open``: we should agree with Chromium and do not yet (xfail, strict), so the test flips to
   a failure the day the rule lands: then regenerate.
 

@@ -86,3 +86,15 @@ def test_the_written_expectations_are_a_module_holding_the_dict(tmp_path: Path) 
         "open-one": ("open", "issue 21: class values not closed yet"),
         "keyed": ("deliberate", "deliberate: the store refuses a manifest with a key"),
     }
+
+
+def test_a_deliberate_refusal_for_an_untrue_reason_is_marked_so() -> None:
+    case = _case(background={"scripts": ["a.js"]})
+    untrue = Ours(accepts=False, message="manifest_version 3 requires background.service_worker")
+    kind, reason = Row(case, LOADS, untrue, "MV3_BACKGROUND").expectation or ("", "")
+    assert kind == "deliberate-wrong-reason" and "MV3_BACKGROUND" in reason
+    true = Ours(accepts=False, message="background never runs without a service worker")
+    assert Row(case, LOADS, true, "MV3_BACKGROUND").expectation == (
+        "deliberate",
+        "deliberate: MV3 background without a service worker never runs",
+    )
