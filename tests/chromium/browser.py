@@ -109,6 +109,7 @@ class Chromium:
     def __init__(self, executable: str) -> None:
         self.executable = executable
         self._process: subprocess.Popen[bytes] | None = None
+        self._root = ""
         self._profile = ""
         self._to_browser = -1
         self._from_browser = -1
@@ -118,6 +119,9 @@ class Chromium:
         self.restarts = 0
 
     def __enter__(self) -> Self:
+        # Everything the browsers write goes under one folder, removed at the end: the
+        # profiles, and (through TMPDIR) the singleton sockets Chromium leaves in /tmp.
+        self._root = tempfile.mkdtemp(prefix="edge-publish-chromium-")
         self._start()
         return self
 
@@ -125,7 +129,7 @@ class Chromium:
         self.close()
 
     def _start(self) -> None:
-        self._profile = tempfile.mkdtemp(prefix="edge-publish-chromium-profile-")
+        self._profile = tempfile.mkdtemp(prefix="profile-", dir=self._root)
         browser_reads, self._to_browser = (_high_fd(fd) for fd in os.pipe())
         self._from_browser, browser_writes = (_high_fd(fd) for fd in os.pipe())
 
@@ -138,6 +142,7 @@ class Chromium:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            env={**os.environ, "TMPDIR": self._root},
             preexec_fn=place_fds,  # noqa: PLW1509 - placing fds 3 and 4 is the protocol
             pass_fds=(3, 4),  # kept open past close_fds, which runs after preexec_fn
         )
@@ -147,6 +152,11 @@ class Chromium:
         self._loaded = 0
 
     def close(self) -> None:
+        """Ask the browser to quit, wait for it, and remove what it wrote."""
+        self._stop()
+        shutil.rmtree(self._root, ignore_errors=True)
+
+    def _stop(self) -> None:
         """Ask the browser to quit, wait for it, and remove its profile."""
         process = self._process
         if process is None:
@@ -203,7 +213,7 @@ class Chromium:
         if "result" in answer:
             self._loaded += 1
             if self._loaded >= LOADED_PER_BROWSER:
-                self.close()
+                self._stop()
                 self._start()
             return Verdict(loads=True, message="")
         text = str(answer.get("error", {}).get("message", answer))
