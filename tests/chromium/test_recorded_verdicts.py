@@ -137,3 +137,16 @@ def test_a_deliberate_refusal_gives_the_true_reason(ident: str, tmp_path: Path) 
     ours = our_verdict(CASES[ident], tmp_path)
     claim = WRONG_CLAIMS[deliberate_rule(CASES[ident]) or ""]
     assert not ours.accepts and claim not in ours.message, ours.message
+
+
+def test_the_deliberate_refusals_are_the_rules_tables() -> None:
+    rules = pytest.importorskip(
+        "edge_publish.package._rules",
+        reason="the deliberate-rules table (issue 21) is not in edge_publish.package yet",
+    )
+    refusing = {
+        name
+        for name, rule in vars(rules).items()
+        if getattr(rule, "deliberate", False) and getattr(rule, "severity", "") == "error"
+    }
+    assert set(DELIBERATE_REASONS) == refusing
