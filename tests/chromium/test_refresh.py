@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.chromium.corpus import Case, base_files
+from tests.chromium.corpus import PNG, Case, base_files
 from tests.chromium.refresh import Row, write_expectations
 from tests.chromium.verdicts import MV2_UNSUPPORTED, Ours, Recorded, deliberate_rule
 
@@ -98,3 +100,17 @@ def test_a_deliberate_refusal_for_an_untrue_reason_is_marked_so() -> None:
         "deliberate",
         "deliberate: MV3 background without a service worker never runs",
     )
+
+
+def test_the_refresh_script_runs_from_the_clone(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parents[2] / "scripts" / "refresh-chromium-verdicts"
+    done = subprocess.run(
+        [sys.executable, str(script), "--unpack", "control-base", str(tmp_path / "case")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads((tmp_path / "case" / "manifest.json").read_bytes())["manifest_version"] == 3
+    assert (tmp_path / "case" / "icons" / "16.png").read_bytes() == PNG
