@@ -24,8 +24,12 @@ from typing import Final
 from tests.chromium.browser import Chromium, chromium_version, find_chromium, unpack
 from tests.chromium.corpus import Case, all_cases
 from tests.chromium.verdicts import (
+    DELIBERATE,
+    DELIBERATE_PENDING,
     DELIBERATE_REASONS,
+    DELIBERATE_WRONG_REASON,
     MV2_UNSUPPORTED,
+    OPEN,
     WRONG_CLAIMS,
     Ours,
     Recorded,
@@ -75,18 +79,18 @@ class Row:
         if self.rule is not None:
             if self.ours.accepts:
                 return (
-                    "deliberate-pending",
+                    DELIBERATE_PENDING,
                     f"issue 21: deliberate rule {self.rule} not in place yet",
                 )
             claim = WRONG_CLAIMS.get(self.rule)
             if claim and claim in self.ours.message:
                 return (
-                    "deliberate-wrong-reason",
+                    DELIBERATE_WRONG_REASON,
                     f"issue 21: the refusal under {self.rule} claims {claim!r}, which is not why",
                 )
-            return ("deliberate", DELIBERATE_REASONS[self.rule])
+            return (DELIBERATE, DELIBERATE_REASONS[self.rule])
         if self.chromium.accepts != self.ours.accepts:
-            return ("open", f"issue 21: class {self.case.group} not closed yet")
+            return (OPEN, f"issue 21: class {self.case.group} not closed yet")
         return None
 
 

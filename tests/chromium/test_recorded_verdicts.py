@@ -17,9 +17,12 @@ import pytest
 from tests.chromium.corpus import Case, all_cases
 from tests.chromium.expectations import EXPECTED
 from tests.chromium.verdicts import (
+    DELIBERATE,
     DELIBERATE_REASONS,
+    KINDS,
     MV2_UNSUPPORTED,
     WRONG_CLAIMS,
+    XFAIL_KINDS,
     deliberate_rule,
     load_recording,
     our_verdict,
@@ -28,8 +31,6 @@ from tests.chromium.verdicts import (
 
 CASES: dict[str, Case] = {case.id: case for case in all_cases()}
 RECORDING = load_recording()
-KINDS = {"deliberate", "deliberate-pending", "deliberate-wrong-reason", "open"}
-XFAIL_KINDS = {"deliberate-pending", "open"}
 # A few cases through the command line, as a user runs it: one per way a verdict can go.
 THROUGH_THE_CLI = (
     "control-base",
@@ -52,14 +53,14 @@ def _cases(idents: tuple[str, ...] | list[str]) -> list[object]:
 
 def _check_should_accept(ident: str) -> bool:
     kind, _ = EXPECTED.get(ident, ("agree", ""))
-    return RECORDING.cases[ident].accepts and not kind.startswith("deliberate")
+    return RECORDING.cases[ident].accepts and not kind.startswith(DELIBERATE)
 
 
 def test_the_recording_is_of_the_corpus_as_it_is() -> None:
     stale = [
         i
         for i, case in CASES.items()
-        if RECORDING.cases.get(i, None) is None or RECORDING.cases[i].digest != case.digest
+        if RECORDING.cases.get(i) is None or RECORDING.cases[i].digest != case.digest
     ]
     gone = sorted(set(RECORDING.cases) - set(CASES))
     assert not stale and not gone, (
@@ -77,7 +78,7 @@ def test_expectations_name_corpus_cases_and_known_kinds() -> None:
 
 def test_deliberate_expectations_are_where_chromium_loads_and_a_rule_applies() -> None:
     for ident, (kind, _) in EXPECTED.items():
-        if kind.startswith("deliberate"):
+        if kind.startswith(DELIBERATE):
             assert RECORDING.cases[ident].accepts, ident
             assert deliberate_rule(CASES[ident]) in DELIBERATE_REASONS, ident
 
@@ -125,8 +126,8 @@ def test_the_check_command_exits_with_chromiums_verdict(ident: str, tmp_path: Pa
 def _deliberate_refusals_with_a_claim_to_avoid() -> list[object]:
     params: list[object] = []
     for ident, (kind, reason) in EXPECTED.items():
-        if kind.startswith("deliberate") and deliberate_rule(CASES[ident]) in WRONG_CLAIMS:
-            holds = kind == "deliberate"  # not yet refused, or refused for an untrue reason
+        if kind.startswith(DELIBERATE) and deliberate_rule(CASES[ident]) in WRONG_CLAIMS:
+            holds = kind == DELIBERATE  # not yet refused, or refused for an untrue reason
             marks = [] if holds else [pytest.mark.xfail(strict=True, reason=reason)]
             params.append(pytest.param(ident, id=ident, marks=marks))
     return params

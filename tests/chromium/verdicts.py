@@ -129,6 +129,18 @@ def our_verdict(case: Case, folder: Path) -> Ours:
     return Ours(accepts=True, message="")
 
 
+# --- what tests/chromium/expectations.py says of a case -----------------------------------------
+# We refuse on purpose what Chromium loads; the same, not in place yet; the same, but the message
+# gives an untrue reason; not agreeing with Chromium yet. A case with no entry must agree.
+DELIBERATE: Final = "deliberate"
+DELIBERATE_PENDING: Final = "deliberate-pending"
+DELIBERATE_WRONG_REASON: Final = "deliberate-wrong-reason"
+OPEN: Final = "open"
+KINDS: Final = frozenset({DELIBERATE, DELIBERATE_PENDING, DELIBERATE_WRONG_REASON, OPEN})
+# Where today's check falls short: a strict xfail, which fails once the rule lands.
+XFAIL_KINDS: Final = frozenset({DELIBERATE_PENDING, OPEN})
+
+
 # --- the deliberate rules, as the corpus sees them ---------------------------------------------
 # Where we refuse on purpose what Chromium loads (issue 21 §3). Keyed like the rules table in
 # edge_publish/package/_rules.py; the reason is the table's, in short.
