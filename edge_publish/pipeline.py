@@ -40,6 +40,7 @@ from edge_publish.errors import (
     ProtocolError,
     PublishUncertain,
     ValidationFailed,
+    said,
 )
 from edge_publish.live import check_live, precheck
 from edge_publish.log import ServerText, get_logger
@@ -427,11 +428,11 @@ class Pipeline:
             )
         if status.status is None:
             return OperationFailed(
-                f"The {record.kind} failed unexpectedly (the store's status had no verdict): "
-                f"{ServerText(status.message or 'no message')}",
+                f"The {record.kind} failed unexpectedly (the store's status had no verdict)"
+                f"{said(status.message) or ' and gave no message'}.",
                 code="UnexpectedFailure",
             )
-        message = f"The {record.kind} failed: {status.message or 'the store gave no message'}"
+        message = f"The {record.kind} failed{said(status.message) or ' with no message'}."
         if status.error_code:
             return OperationFailed(message, code=status.error_code, details=status.errors)
         if status.errors:

@@ -8,7 +8,7 @@ import pytest
 from edge_publish.client import OperationStatus, Published, Upload
 from edge_publish.errors import OperationFailed, OperationTimeout, PublishUncertain
 from edge_publish.log import ServerText
-from edge_publish.outcome import Outcome
+from edge_publish.outcome import OperationRecord, Outcome
 from edge_publish.pipeline import Pipeline
 from edge_publish.settings import Settings
 
@@ -277,3 +277,22 @@ def test_every_request_gets_the_operations_deadline_on_the_pipelines_clock(packa
     assert seen[0].remaining() <= 30
     clock.now += 60
     assert seen[0].expired()
+
+
+def test_a_failed_verdict_quotes_the_stores_words_apart():
+    # Never "…performing the operation This generic failure…": our sentence ends, then the
+    # store's text follows in quotes.
+    status = OperationStatus("p1", "Failed", ServerText(GENERIC[2]), "", ())
+    record = OperationRecord("publish", "p1")
+    pipeline = Pipeline.__new__(Pipeline)
+    pipeline.outcome = Outcome()
+    error = pipeline._failure(record, status)
+    assert error.message == (
+        'The publish failed; the store said: "An error occurred while performing the operation".'
+    )
+    listed = OperationStatus(
+        "u1", "Failed", ServerText("Package validation failed."), "", (ServerText("No icon."),)
+    )
+    error = pipeline._failure(OperationRecord("upload", "u1"), listed)
+    assert error.message == 'The upload failed; the store said: "Package validation failed.".'
+    assert error.full_message == f'{error.message} The store listed 1 error: "No icon.".'

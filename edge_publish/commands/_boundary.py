@@ -121,9 +121,10 @@ def _finish(outcome: Outcome, render: Callable[[Outcome], str]) -> int:
         outcome.result = "failed"
         advice = advice_for(error, pending_publish=outcome.pending_publish)
         title = f"edge-publish: {error.code}"
-        github.annotate("error", f"{error.message}{' ' + advice if advice else ''}", title)
+        github.annotate("error", f"{error.full_message}{' ' + advice if advice else ''}", title)
+        speaker = "the store listed" if error.store_listed else "reported error"
         for detail in error.details:
-            log.error("reported error", detail=ServerText(detail[:2000]))
+            log.error(ServerText(f'{speaker}: "{detail[:2000]}"'))
         if error.request_id:
             log.error("request id for Microsoft support", request_id=error.request_id)
     try:
