@@ -3,7 +3,88 @@ summary, whatever error ends the run; and the store's own words reach the user, 
 
 from __future__ import annotations
 
+import pytest
+
+from edge_publish.advice import RESUME
 from tests.support.actions_runner import error_annotations
+from tests.support.credentials import GUID
+
+
+def publishes(sim):
+    return [o for o in sim.journal()["operations"] if o["kind"] == "publish"]
+
+
+def routes(sim):
+    return [r["route"] for r in sim.journal()["requests"]]
+
+
+def warnings(run):
+    return [line for line in run.stdout.splitlines() if line.startswith("::warning")]
+
+
+def test_a_front_door_page_on_a_poll_after_the_publish_was_accepted_advises_resuming(
+    simulator, act
+):
+    # Azure's front door answered publish-status polls with its HTML 404 page after the store
+    # had accepted the publish. Whatever error that ends the run with, the publish exists: the
+    # fix is to wait for it with its id, never to check product-id or to publish again.
+    sim = simulator(
+        faults=[{"route": "publish_status", "requests": "all", "kind": "front_door_404"}]
+    )
+    run = act(sim, retries="1", operation_timeout="3")
+    assert run.returncode == 1, run.log
+    (operation,) = publishes(sim)
+    out = run.outputs
+    assert out["result"] == "failed"
+    assert out["publish-operation-id"] == operation["id"]
+    (annotation,) = error_annotations(run)
+    assert RESUME.format(publish_operation_id=operation["id"]) in annotation
+    for wrong in ("check product-id", "Check the product in Partner Center, then re-run"):
+        assert wrong not in annotation
+        assert wrong not in run.summary
+    assert f"The store had accepted the publish (operation {operation['id']})" in run.summary
+    assert f"Re-run with publish-operation-id: {operation['id']} " in run.summary
+
+
+def test_a_tolerated_network_error_after_the_publish_was_accepted_never_hides_it(simulator, act):
+    sim = simulator(faults=[{"route": "publish_status", "requests": "all", "kind": "drop"}])
+    run = act(sim, retries="0", operation_timeout="3", treat_as_success="NetworkError")
+    (operation,) = publishes(sim)
+    assert run.returncode == 0, run.log  # the user listed the code: the step succeeds
+    out = run.outputs
+    assert out["result"] == "sent"
+    assert out["error-code"] == "NetworkError"
+    assert out["publish-operation-id"] == operation["id"]
+    assert out["publish-status"] == "InProgress"
+    assert "published nothing" not in run.summary
+    assert run.summary.startswith("## ⚠️ The publish was sent, and its verdict is unknown")
+    assert "(`result: sent`)" in run.summary
+    resume = RESUME.format(publish_operation_id=operation["id"])
+    assert resume in run.summary
+    (warning,) = warnings(run)
+    assert resume in warning
+    # The store holds the submission the outputs name, and will publish it.
+    assert operation["verdict"] == "succeeded"
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_a_run_that_uploaded_nothing_never_reports_uploaded(simulator, act, resume):
+    sim = simulator(publish_verdict="NoModulesUpdated")
+    if resume:
+        earlier = sim.state.create_operation("publish", GUID)  # as an earlier run's publish
+        run = act(
+            sim, zip_path="", publish_operation_id=earlier.id, treat_as_success="NoModulesUpdated"
+        )
+    else:
+        run = act(sim, zip_path="", publish_only="true", treat_as_success="NoModulesUpdated")
+    assert run.returncode == 0, run.log
+    assert "upload" not in routes(sim)
+    assert run.outputs["result"] == "not-published"
+    assert run.outputs["error-code"] == "NoModulesUpdated"
+    assert "## ⚠️ " in run.summary
+    assert "this run published nothing (`result: not-published`)" in run.summary
+    assert "uploaded" not in run.summary.lower()
+
 
 LISTED = {
     "status": "Failed",
