@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from edge_publish.advice import RESUME
+from edge_publish.advice import RESUME, UNSEEN_PUBLISH
 from tests.support.actions_runner import error_annotations
 from tests.support.credentials import GUID
 
@@ -22,15 +22,13 @@ def warnings(run):
     return [line for line in run.stdout.splitlines() if line.startswith("::warning")]
 
 
-def test_a_front_door_page_on_a_poll_after_the_publish_was_accepted_advises_resuming(
-    simulator, act
-):
+@pytest.mark.parametrize("kind", ["front_door_404", "truncated_json", "500"])
+def test_any_poll_failure_after_the_publish_was_accepted_advises_resuming(simulator, act, kind):
     # Azure's front door answered publish-status polls with its HTML 404 page after the store
-    # had accepted the publish. Whatever error that ends the run with, the publish exists: the
-    # fix is to wait for it with its id, never to check product-id or to publish again.
-    sim = simulator(
-        faults=[{"route": "publish_status", "requests": "all", "kind": "front_door_404"}]
-    )
+    # had accepted the publish. Whatever error that (or a body that is not JSON, or a 500)
+    # ends the run with, the publish exists: the fix is to wait for it with its id, never to
+    # check product-id, to re-run later as if nothing were sent, or to publish again.
+    sim = simulator(faults=[{"route": "publish_status", "requests": "all", "kind": kind}])
     run = act(sim, retries="1", operation_timeout="3")
     assert run.returncode == 1, run.log
     (operation,) = publishes(sim)
@@ -39,7 +37,7 @@ def test_a_front_door_page_on_a_poll_after_the_publish_was_accepted_advises_resu
     assert out["publish-operation-id"] == operation["id"]
     (annotation,) = error_annotations(run)
     assert RESUME.format(publish_operation_id=operation["id"]) in annotation
-    for wrong in ("check product-id", "Check the product in Partner Center, then re-run"):
+    for wrong in ("check product-id", "then re-run", "Re-run later", "InProgressSubmission"):
         assert wrong not in annotation
         assert wrong not in run.summary
     assert f"The store had accepted the publish (operation {operation['id']})" in run.summary
@@ -65,6 +63,26 @@ def test_a_tolerated_network_error_after_the_publish_was_accepted_never_hides_it
     assert resume in warning
     # The store holds the submission the outputs name, and will publish it.
     assert operation["verdict"] == "succeeded"
+
+
+def test_a_run_cancelled_while_the_publish_request_was_on_its_way_says_not_to_re_run(
+    simulator, act
+):
+    # No answer, so no id: the publish may exist. Re-running could submit twice.
+    sim = simulator(faults=[{"route": "publish", "requests": "all", "kind": "stall"}])
+    run = act(sim, interrupt_when=lambda: sim.state.route_counts["publish"] > 0)
+    assert run.returncode == 143, run.log
+    out = run.outputs
+    assert out["error-code"] == "Cancelled"
+    assert out["publish-operation-id"] == ""
+    assert out["error-message"] == (
+        "The run was interrupted (SIGTERM) while publishing. The publish request may have "
+        "reached the store; no verdict was seen."
+    )
+    (annotation,) = error_annotations(run)
+    assert annotation.endswith(UNSEEN_PUBLISH)
+    assert "re-run if" not in annotation.lower()
+    assert "| Publish | sent, no usable answer: it may exist |" in run.summary
 
 
 @pytest.mark.parametrize("resume", [False, True])
