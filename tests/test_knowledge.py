@@ -1,5 +1,7 @@
 """What the run knows about its publish: each state, how the run gets there, and what follows."""
 
+import re
+
 import pytest
 
 from edge_publish.errors import NetworkError, PublishUncertain
@@ -93,3 +95,28 @@ def test_sending_again_starts_afresh():
     known.status_seen("Failed", "")  # the generic failure: retry-failed-operations sends again
     known.sending()
     assert (known.state, known.operation_id, known.resent_after) == (Known.MAY_EXIST, "", "")
+
+
+def _every_tolerated_result():
+    results = set()
+    for state in Known:
+        for uploaded in (True, False):
+            results.add(PublishKnowledge(state=state).tolerated_result(uploaded=uploaded))
+    return results
+
+
+def test_the_readme_and_action_yml_name_each_result_a_tolerated_failure_can_have():
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text()
+    section = readme.split("### Idempotent re-runs", 1)[1].split("\n## ", 1)[0]
+    table = [line for line in section.splitlines() if line.startswith("| ")]
+    rows = table[1:]  # the header names the `result` column
+    named = {re.findall(r"`([a-z-]+)`", row.rsplit(" | ", 1)[1])[0] for row in rows}
+    assert named == _every_tolerated_result() == {"sent", "uploaded", "not-published"}
+    action = yaml.safe_load((root / "action.yml").read_text())
+    described = action["inputs"]["treat-as-success"]["description"]
+    assert _every_tolerated_result() <= set(re.findall(r"`([a-z-]+)`", described))
