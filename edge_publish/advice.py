@@ -184,8 +184,8 @@ KNOWN_CODES: Final = frozenset(ADVICE) | frozenset(_default_codes(EdgePublishErr
 
 
 _MAY_EXIST: Final = (
-    "the publish may exist whenever it ends one, with no verdict seen, so listing it could "
-    "only make a step succeed on a verdict nobody saw"
+    "it ends a publish only before its verdict, while the publish may exist, so listing it "
+    "could only make the step succeed on a verdict nobody saw"
 )
 _NOT_A_PUBLISH: Final = "it is not how a publish ends, so listing it can only hide another failure"
 # The known codes `treat-as-success` refuses, and why: a code it lists must be a publish's own
