@@ -3,6 +3,9 @@ summary, whatever error ends the run; and the store's own words reach the user, 
 
 from __future__ import annotations
 
+import concurrent.futures
+import shutil
+
 import pytest
 
 from edge_publish.advice import RESUME, UNSEEN_PUBLISH
@@ -145,3 +148,50 @@ def test_the_stores_generic_failure_is_quoted_apart_from_our_sentence_and_advice
     (annotation,) = error_annotations(run)
     assert "operation This" not in annotation
     assert 'performing the operation". This generic failure' in annotation
+
+
+def chaos_run(simulator, act, workspace, seed):
+    sim = simulator(
+        chaos={"rate": 0.3, "seed": seed, "kinds": ["front_door_404", "drop"]},
+        upload_seconds=0.1,
+        publish_seconds=0.1,
+    )
+    ws = workspace.parent / f"chaos-{seed}"  # parallel runs need their own files
+    shutil.copytree(workspace, ws)
+    run = act(sim, ws=ws, retries="8")
+    faults = [r["fault"] for r in sim.journal()["requests"] if r["fault"]]
+    return run, publishes(sim), faults
+
+
+def test_seeded_chaos_of_front_door_pages_and_drops_never_hides_a_submission(
+    simulator, act, workspace
+):
+    # Every run's outputs agree with the store: never `published` without its verdict, never a
+    # submission the outputs and the advice do not name, never "another submission" for its own.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda seed: chaos_run(simulator, act, workspace, seed), range(16)))
+    injected, endings = 0, set()
+    for seed, (run, created, faults) in enumerate(results):
+        out, where = run.outputs, f"seed {seed}: {run.log}"
+        injected += len(faults)
+        assert len(created) <= 1, where  # neither kind takes effect: a resend made nothing
+        assert out["error-code"] != "InProgressSubmission", where
+        if out["result"] == "published":
+            endings.add("published")
+            assert (out["publish-operation-id"], out["publish-status"]) == (
+                created[0]["id"],
+                "Succeeded",
+            ), where
+            continue
+        assert run.returncode == 1, where
+        (annotation,) = error_annotations(run)
+        if created:  # the store holds the submission: the run names it and says to resume
+            endings.add("resume")
+            assert out["publish-operation-id"] == created[0]["id"], where
+            assert RESUME.format(publish_operation_id=created[0]["id"]) in annotation, where
+        else:
+            endings.add("nothing made")
+            assert out["publish-operation-id"] == "", where
+            assert "publish-operation-id" not in annotation, where
+    assert injected >= 10  # the chaos really happened
+    assert "published" in endings
