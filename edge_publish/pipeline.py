@@ -400,12 +400,12 @@ class Pipeline:
                 self.outcome.known.status_seen(status.status, status.error_code)
             if status.done:
                 record.finished = self.clock()
+                # The store's message follows quoted, not as a Python repr of a field.
                 self._log.info(
-                    f"{record.kind} verdict",
+                    ServerText(f"{record.kind} verdict{said(status.message)}"),
                     status=record.status,
                     operation=record.operation_id,
                     seconds=round(record.finished - record.started, 1),
-                    message=status.message,
                 )
                 return status
             now = self.clock()

@@ -133,9 +133,13 @@ def test_the_errors_the_store_listed_reach_the_error_message_and_the_annotation(
     )
     (annotation,) = error_annotations(run)
     assert annotation.startswith(message + " Fix what the listed errors name")
-    # The log quotes each listed error, not as a Python repr.
+    # The log quotes the store's message and each listed error, not as a Python repr.
+    assert 'upload verdict; the store said: "Package validation failed." status=Failed' in (
+        run.stdout
+    )
     assert 'the store listed: "Files outside the directory' in run.stdout
     assert "detail='" not in run.stdout
+    assert "message='" not in run.stdout
 
 
 def test_the_stores_generic_failure_is_quoted_apart_from_our_sentence_and_advice(simulator, act):
