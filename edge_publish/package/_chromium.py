@@ -1,0 +1,74 @@
+"""How the value rules word what Chromium refuses or warns about, and the fixes they share.
+
+Every value rule (`_fields`, `_scripts`, `_csp`, `_commands`) reports through these two
+functions, so that a refusal always reads "<where> <what is wrong>, so Chromium refuses to load
+the extension; <fix>." and each fix used by several rules is written here once.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final, TypeGuard
+
+from edge_publish.package._findings import Findings, show
+
+# Fixes that several rules give.
+A_STRING: Final = "write it as a string in quotes"
+A_NON_EMPTY_STRING: Final = "write it as a non-empty string in quotes"
+A_LIST_OF_STRINGS: Final = 'write it as a list of strings, such as ["a", "b"]'
+A_BOOLEAN: Final = "write it as true or false, without quotes"
+AN_OBJECT: Final = "write it as an object, { ... }"
+A_MATCH_PATTERN: Final = (
+    'write a match pattern such as "https://*.example.com/*" (scheme://host/path) or "<all_urls>"'
+)
+
+_URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+_SPECIAL_SCHEMES: Final = frozenset({"http", "https", "ws", "wss", "ftp", "file"})
+_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20#<>@\[\]^|]")
+_PORT = re.compile(r"[0-9]{0,5}")
+_MAX_PORT: Final = 65535
+
+
+def refuse(findings: Findings, where: str, problem: str, fix: str) -> None:
+    """Record what Chromium refuses to load: "<where> <problem>, so Chromium refuses …"."""
+    findings.error(f"{where} {problem}, so Chromium refuses to load the extension; {fix}.")
+
+
+def warn(findings: Findings, where: str, problem: str, fix: str) -> None:
+    """Record what Chromium loads with a warning of its own."""
+    findings.warning(f"{where} {problem}; Chromium loads the extension but warns, so {fix}.")
+
+
+def is_value(value: object) -> str:
+    """The words "is <value>", to start a problem sentence."""
+    return f"is {show(value)}"
+
+
+def is_string_list(value: object) -> TypeGuard[list[str]]:
+    """A JSON list of strings, as Chromium's DOMString[] fields take."""
+    return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def parses_as_url(text: str, *, web_only: bool) -> bool:
+    """Whether GURL would call *text* a valid URL (its definite refusals only).
+
+    *web_only* also asks for http or https, as homepage_url does. GURL trims surrounding
+    spaces, needs a scheme, and for the special schemes a host it can canonicalize.
+    """
+    text = text.strip(" \t\n\r\f\x00")
+    scheme = _URL_SCHEME.match(text)
+    if scheme is None:
+        return False
+    name = scheme.group()[:-1].lower()
+    if web_only and name not in {"http", "https"}:
+        return False
+    if name not in _SPECIAL_SCHEMES or name == "file":
+        return True
+    rest = text[scheme.end() :].lstrip("/\\")
+    authority = re.split(r"[/\\?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1]
+    host, _, port = (
+        authority.partition(":") if not authority.startswith("[") else (authority, "", "")
+    )
+    if port and (not _PORT.fullmatch(port) or int(port) > _MAX_PORT):
+        return False
+    return bool(host) and not _FORBIDDEN_IN_HOST.search(host)

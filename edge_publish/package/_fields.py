@@ -1,0 +1,423 @@
+"""The manifest's top-level values: the types and values Chromium's manifest handlers refuse.
+
+Each rule names the Chromium source it follows (paths in chromium/src). The JSON Schema
+(manifest.schema.json) keeps the rules it already held (manifest_version, the name and version
+types, icons as an object of strings); the rules here either cannot be said by a schema or
+need a sentence naming Chromium's reason, and each is written only here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Final
+
+from edge_publish.package._chromium import (
+    A_BOOLEAN,
+    A_LIST_OF_STRINGS,
+    A_NON_EMPTY_STRING,
+    A_STRING,
+    AN_OBJECT,
+    is_string_list,
+    is_value,
+    parses_as_url,
+    refuse,
+    warn,
+)
+from edge_publish.package._findings import Findings, show
+from edge_publish.package._patterns import HOST_PERMISSION_SCHEMES, parse_pattern
+
+_MV2: Final = 2
+_MV3: Final = 3
+
+# manifest_handler_helpers.cc LoadValidSizeFromString: 1 to EXTENSION_ICON_GIGANTOR * 4.
+MAX_ICON_SIZE: Final = 2048
+_ICON_SIZE = re.compile(r"\+?[0-9]+")
+_ICON_FIX: Final = 'write the path of an image in the zip, such as "icons/16.png"'
+# api/incognito.idl IncognitoMode.
+INCOGNITO_MODES: Final = ("spanning", "split", "not_allowed")
+# background_info.cc LoadBackgroundServiceWorkerScript.
+SERVICE_WORKER_TYPES: Final = ("classic", "module")
+# base::Version, as minimum_chrome_version_checker.cc reads it: dot-separated numbers, the first
+# without a leading zero.
+_CHROME_VERSION = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)*")
+# The action keys each manifest version reads (_manifest_features.json); the others are ignored
+# with a warning.
+_ACTION_KEYS: Final = {_MV2: ("browser_action", "page_action"), _MV3: ("action",)}
+# theme_handler.cc LoadColors and LoadTints: [r, g, b] (and an alpha), [h, s, l].
+_RGB: Final = 3
+_TINT_PARTS: Final = 3
+_ACTION_FIX: Final = 'write it as an object, such as {"default_popup": "popup.html"}'
+
+
+def check_fields(
+    manifest: dict[str, Any], findings: Findings, *, name: str | None, manifest_version: int | None
+) -> None:
+    """Every top-level value rule; *name* is the name with ``__MSG_x__`` resolved."""
+    _check_texts(manifest, name, findings)
+    _check_omnibox(manifest, findings)
+    icons = manifest.get("icons")
+    if isinstance(icons, dict):  # not an object: the schema says so
+        check_icons(icons, "icons", findings, types=False)
+    _check_actions(manifest, manifest_version, findings)
+    _check_background(manifest, manifest_version, findings)
+    _check_permissions(manifest, manifest_version, findings)
+    _check_theme(manifest.get("theme"), findings)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A top-level key whose value Chromium refuses unless *accepts* it, with its source."""
+
+    key: str
+    accepts: Callable[[object], bool]
+    wanted: str
+    fix: str
+    source: str
+
+
+def _is_string(value: object) -> bool:
+    return isinstance(value, str)
+
+
+def _is_web_url(value: object) -> bool:
+    return isinstance(value, str) and parses_as_url(value, web_only=True)
+
+
+def _is_update_url(value: object) -> bool:
+    return isinstance(value, str) and parses_as_url(value, web_only=False) and "#" not in value
+
+
+_RULES: Final = (
+    _Rule(
+        "short_name",
+        lambda value: isinstance(value, str) and bool(value),
+        "not a non-empty string",
+        A_NON_EMPTY_STRING,
+        "extensions/common/extension.cc Extension::LoadShortName",
+    ),
+    _Rule(
+        "description",
+        _is_string,
+        "not a string",
+        A_STRING,
+        "extensions/common/manifest_handlers/description_info.cc",
+    ),
+    _Rule(
+        "version_name",
+        _is_string,
+        "not a string",
+        A_STRING,
+        "extensions/common/extension.cc Extension::LoadVersion",
+    ),
+    _Rule(
+        "incognito",
+        lambda value: value in INCOGNITO_MODES,
+        f"not one of {', '.join(INCOGNITO_MODES)}",
+        'set it to "spanning", "split" or "not_allowed", or remove it',
+        "extensions/common/manifest_handlers/incognito_info.cc, api/incognito.idl",
+    ),
+    _Rule(
+        "homepage_url",
+        _is_web_url,
+        "not an http or https URL",
+        'write a full URL, such as "https://example.com/"',
+        "extensions/common/manifest_handlers/manifest_url_handlers.cc HomepageURLHandler",
+    ),
+    _Rule(
+        "update_url",
+        _is_update_url,
+        "not a URL without a #fragment",
+        "remove it from the build for the store, which updates the extension itself",
+        "extensions/common/manifest_handlers/manifest_url_handlers.cc UpdateURLHandler",
+    ),
+    _Rule(
+        "minimum_chrome_version",
+        lambda value: isinstance(value, str) and bool(_CHROME_VERSION.fullmatch(value)),
+        "not a version",
+        'write it as a string of dot-separated numbers, such as "120" or "120.0.6099"',
+        "chrome/common/extensions/manifest_handlers/minimum_chrome_version_checker.cc",
+    ),
+)
+
+
+def _check_texts(manifest: dict[str, Any], name: str | None, findings: Findings) -> None:
+    """The name, then each key of _RULES that is present."""
+    # extension.cc Extension::LoadName: an empty name (after __MSG_ is resolved) is refused.
+    if isinstance(manifest.get("name"), str) and name == "":
+        source = " (from messages.json)" if manifest["name"] else ""
+        refuse(findings, "name", f"is empty{source}", 'set "name" to the name the store lists')
+    for rule in _RULES:
+        if rule.key in manifest and not rule.accepts(manifest[rule.key]):
+            value = manifest[rule.key]
+            refuse(findings, rule.key, f"{is_value(value)}, {rule.wanted}", rule.fix)
+
+
+def _check_omnibox(manifest: dict[str, Any], findings: Findings) -> None:
+    """omnibox.keyword: a non-empty string."""
+    # chrome/common/extensions/api/omnibox/omnibox_handler.cc: a non-empty keyword string.
+    if "omnibox" in manifest:
+        omnibox = manifest["omnibox"]
+        keyword = omnibox.get("keyword") if isinstance(omnibox, dict) else None
+        if not isinstance(keyword, str) or not keyword:
+            refuse(
+                findings,
+                "omnibox.keyword",
+                "is missing" if keyword is None else f"{is_value(keyword)}, not a non-empty string",
+                'write omnibox as {"keyword": "word"}',
+            )
+
+
+def check_icons(icons: dict[str, Any], where: str, findings: Findings, *, types: bool) -> None:
+    """An icon dictionary, as manifest_handler_helpers.cc LoadIconsFromDictionary reads it.
+
+    Each key is a size from 1 to 2048; each path names a file inside the package (Extension::
+    GetResource refuses what is not a portable relative path: empty, ``..``, a URL, a
+    backslash).
+    *types* also checks that each path is a string (the schema does it for ``icons``).
+    """
+    for size, path in icons.items():
+        if not _ICON_SIZE.fullmatch(size) or not 0 < int(size[:6]) <= MAX_ICON_SIZE:
+            refuse(
+                findings,
+                f"{where} has the key {show(size)}, which",
+                f"is not an icon size from 1 to {MAX_ICON_SIZE}",
+                'key each icon by its size in pixels, such as "16"',
+            )
+        elif isinstance(path, str):
+            _check_icon_path(f"{where}.{size}", path, findings)
+        elif types:
+            refuse(findings, f"{where}.{size}", f"{is_value(path)}, not a string", _ICON_FIX)
+
+
+def _check_icon_path(where: str, path: str, findings: Findings) -> None:
+    """One icon path (Extension::GetResource, ContainsReservedCharacters)."""
+    relative = path.removeprefix("/")
+    parts = relative.replace("\\", "/").split("/")
+    if not relative or ".." in parts or ":" in relative or "\\" in relative:
+        refuse(findings, where, f"{is_value(path)}, not a path inside the package", _ICON_FIX)
+
+
+def _check_actions(
+    manifest: dict[str, Any], manifest_version: int | None, findings: Findings
+) -> None:
+    """Action (MV3), browser_action and page_action (MV2): extension_action_handler.cc."""
+    if manifest_version not in _ACTION_KEYS:
+        return
+    read = _ACTION_KEYS[manifest_version]
+    for key in ("action", "browser_action", "page_action"):
+        if key in manifest and key not in read:
+            warn(
+                findings,
+                key,
+                f"is for manifest_version {_MV2 if key != 'action' else _MV3} only",
+                f"use {' or '.join(read)} for manifest_version {manifest_version}",
+            )
+    present = [key for key in read if key in manifest]
+    if len(present) > 1:
+        refuse(
+            findings,
+            "manifest.json",
+            "has both browser_action and page_action",
+            "keep only one of them",
+        )
+    for key in present:
+        _check_action(key, manifest[key], findings)
+
+
+def _check_action(key: str, action: object, findings: Findings) -> None:
+    """One action's value: api/extension_action/action_info.cc ActionInfo::Load."""
+    if not isinstance(action, dict):
+        refuse(findings, key, f"{is_value(action)}, not an object", _ACTION_FIX)
+        return
+    for field in ("default_title", "default_popup"):
+        if field in action and not isinstance(action[field], str):
+            refuse(findings, f"{key}.{field}", f"{is_value(action[field])}, not a string", A_STRING)
+    icon = action.get("default_icon")
+    if isinstance(icon, dict):
+        check_icons(icon, f"{key}.default_icon", findings, types=True)
+    elif isinstance(icon, str):
+        _check_icon_path(f"{key}.default_icon", icon, findings)
+    elif "default_icon" in action:
+        refuse(
+            findings,
+            f"{key}.default_icon",
+            f"{is_value(icon)}, not a path or an object of paths",
+            _ICON_FIX,
+        )
+
+
+def _check_background(
+    manifest: dict[str, Any], manifest_version: int | None, findings: Findings
+) -> None:
+    """The background's types and combinations: manifest_handlers/background_info.cc."""
+    background = manifest.get("background")
+    if not isinstance(background, dict):
+        return
+    if manifest_version == _MV3 and "service_worker" in background:
+        worker = background["service_worker"]
+        if not isinstance(worker, str) or not worker:
+            refuse(
+                findings,
+                "background.service_worker",
+                f"{is_value(worker)}, not a file name",
+                'write the path of the worker script, such as "background.js"',
+            )
+        if "type" in background and background["type"] not in SERVICE_WORKER_TYPES:
+            refuse(
+                findings,
+                "background.type",
+                f'{is_value(background["type"])}, not "module" or "classic"',
+                'set it to "module" for an ES module worker, or remove it',
+            )
+    if manifest_version == _MV2:
+        _check_mv2_background(manifest, background, findings)
+
+
+def _check_mv2_background(
+    manifest: dict[str, Any], background: dict[str, Any], findings: Findings
+) -> None:
+    """MV2's page, scripts and persistent, and webRequest with an event page."""
+    scripts = background.get("scripts")
+    if "scripts" in background and not is_string_list(scripts):
+        refuse(
+            findings,
+            "background.scripts",
+            f"{is_value(scripts)}, not a list of strings",
+            A_LIST_OF_STRINGS,
+        )
+    if "page" in background and not isinstance(background["page"], str):
+        refuse(
+            findings, "background.page", f"{is_value(background['page'])}, not a string", A_STRING
+        )
+    if "page" in background and "scripts" in background:
+        refuse(findings, "background", "has both page and scripts", "keep only one of them")
+    persistent = background.get("persistent")
+    if "persistent" not in background:
+        return
+    if not isinstance(persistent, bool):
+        refuse(
+            findings, "background.persistent", f"{is_value(persistent)}, not a boolean", A_BOOLEAN
+        )
+    elif "page" not in background and "scripts" not in background:
+        refuse(
+            findings,
+            "background.persistent",
+            "is set without background.page or background.scripts",
+            "remove it, or add the page or scripts it applies to",
+        )
+    elif not persistent and "webRequest" in _list(manifest.get("permissions")):
+        # BackgroundManifestHandler::Parse: "The 'webRequest' API cannot be used with event
+        # pages."
+        refuse(
+            findings,
+            "the webRequest permission",
+            'is used with an event page (background.persistent is false), and "The '
+            "'webRequest' API cannot be used with event pages.\"",
+            'set "persistent": true, or move to manifest_version 3',
+        )
+
+
+def _check_permissions(
+    manifest: dict[str, Any], manifest_version: int | None, findings: Findings
+) -> None:
+    """permissions_parser.cc and api_permission_set.cc ParseFromJSON.
+
+    An entry of permissions is a string or a one-key object (a permission with arguments); an
+    unknown permission or a malformed host pattern is only a warning in Chromium, and here.
+    """
+    for key in ("permissions", "optional_permissions"):
+        if key in manifest:
+            _check_permission_list(key, manifest[key], findings)
+    if manifest_version != _MV3:
+        return
+    for key in ("host_permissions", "optional_host_permissions"):
+        if key not in manifest:
+            continue
+        value = manifest[key]
+        if not is_string_list(value):
+            refuse(findings, key, f"{is_value(value)}, not a list of strings", A_LIST_OF_STRINGS)
+            continue
+        for index, item in enumerate(value):
+            _check_host(f"{key}[{index}]", item, findings)
+
+
+def _check_permission_list(key: str, value: object, findings: Findings) -> None:
+    """One of permissions and optional_permissions: strings, or one-key objects."""
+    if not isinstance(value, list):
+        refuse(findings, key, f"{is_value(value)}, not a list", A_LIST_OF_STRINGS)
+        return
+    for index, item in enumerate(value):
+        if not isinstance(item, str) and not (isinstance(item, dict) and len(item) == 1):
+            refuse(
+                findings, f"{key}[{index}]", f"{is_value(item)}, not a string", A_LIST_OF_STRINGS
+            )
+        elif isinstance(item, str) and "://" in item:
+            _check_host(f"{key}[{index}]", item, findings)
+
+
+def _check_host(where: str, pattern: str, findings: Findings) -> None:
+    """A host pattern: Chromium warns "Permission '…' is unknown or URL pattern is malformed."."""
+    parsed = parse_pattern(pattern, HOST_PERMISSION_SCHEMES)
+    if parsed.error is not None:
+        warn(
+            findings,
+            where,
+            f"{is_value(pattern)}, not a valid match pattern ({parsed.error})",
+            'fix it to a pattern such as "https://*.example.com/*"',
+        )
+
+
+def _check_theme(theme: object, findings: Findings) -> None:
+    """chrome/common/extensions/manifest_handlers/theme_handler.cc."""
+    if theme is None:
+        return
+    if not isinstance(theme, dict):
+        refuse(findings, "theme", f"{is_value(theme)}, not an object", AN_OBJECT)
+        return
+    colors = theme.get("colors")
+    for key, color in colors.items() if isinstance(colors, dict) else ():
+        if not _is_color(color):
+            refuse(
+                findings,
+                f"theme.colors.{key}",
+                f"{is_value(color)}, not a list of 3 whole numbers (and an optional alpha)",
+                "write the colour as [red, green, blue] from 0 to 255, such as [255, 0, 0], "
+                "not as a CSS string",
+            )
+    tints = theme.get("tints")
+    for key, tint in tints.items() if isinstance(tints, dict) else ():
+        if not (isinstance(tint, list) and len(tint) == _TINT_PARTS and all(map(_is_number, tint))):
+            refuse(
+                findings,
+                f"theme.tints.{key}",
+                f"{is_value(tint)}, not a list of 3 numbers",
+                "write the tint as [hue, saturation, lightness], such as [0.5, 0.5, 0.5]",
+            )
+    images = theme.get("images")
+    for key, image in images.items() if isinstance(images, dict) else ():
+        if not (
+            isinstance(image, str)
+            or (isinstance(image, dict) and is_string_list(list(image.values())))
+        ):
+            refuse(findings, f"theme.images.{key}", f"{is_value(image)}, not a path", A_STRING)
+
+
+def _is_color(color: object) -> bool:
+    """[r, g, b] or [r, g, b, alpha]: three JSON integers, and an alpha that is a number."""
+    if not isinstance(color, list) or len(color) not in (_RGB, _RGB + 1):
+        return False
+    return all(map(_is_integer, color[:_RGB])) and all(map(_is_number, color[_RGB:]))
+
+
+def _is_integer(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _list(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
