@@ -22,6 +22,13 @@ A_MATCH_PATTERN: Final = (
     'write a match pattern such as "https://*.example.com/*" (scheme://host/path) or "<all_urls>"'
 )
 
+# net/base/filename_util.cc: what IsSafePortablePathComponent refuses in a path part.
+_WINDOWS_ILLEGAL = re.compile(r'[\x00-\x1f<>:"|?*]')
+_RESERVED_NAMES: Final = frozenset(
+    {"con", "prn", "aux", "nul"}
+    | {f"com{n}" for n in range(1, 10)}
+    | {f"lpt{n}" for n in range(1, 10)}
+)
 _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _SPECIAL_SCHEMES: Final = frozenset({"http", "https", "ws", "wss", "ftp", "file"})
 _FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20#<>@\[\]^|]")
@@ -47,6 +54,31 @@ def is_value(value: object) -> str:
 def is_string_list(value: object) -> TypeGuard[list[str]]:
     """A JSON list of strings, as Chromium's DOMString[] fields take."""
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
+
+
+def is_portable_path(path: str) -> bool:
+    """Whether Extension::GetResource takes *path* (net::IsSafePortableRelativePath).
+
+    One leading / is dropped; then the path must be relative, with no backslash, no ``..``,
+    and no part that Windows cannot hold: a reserved name (con, nul, com1, …), a trailing
+    dot or space, a control character or one of <>:"|?*.
+    """
+    relative = path.removeprefix("/")
+    if not relative or relative.startswith("/") or "\\" in relative:
+        return False
+    for part in relative.split("/"):
+        if part == "..":
+            return False
+        if part not in {"", "."} and (
+            part.endswith((".", " ")) or _WINDOWS_ILLEGAL.search(part) or _reserved(part)
+        ):
+            return False
+    return True
+
+
+def _reserved(part: str) -> bool:
+    """A Windows device name, with or without an extension (con, con.png)."""
+    return part.split(".", 1)[0].lower() in _RESERVED_NAMES
 
 
 def parses_as_url(text: str, *, web_only: bool) -> bool:

@@ -19,9 +19,7 @@ _KEY: Final = "content_security_policy"
 # ContentSecurityPolicyIsLegal: characters that could split an HTTP header.
 _ILLEGAL = re.compile(r"[,\r\n\x00]")
 # DoesCSPDisallowRemoteCode: the only sources script-src and worker-src may hold.
-_SECURE_SOURCES: Final = frozenset(
-    {"'self'", "'none'", "'wasm-unsafe-eval'", "'inline-speculation-rules'"}
-)
+_SECURE_SOURCES: Final = frozenset({"'self'", "'none'", "'wasm-unsafe-eval'"})
 _LOCALHOST = re.compile(r"http://(localhost|127\.0\.0\.1)(:.*)?")
 _DICT_FIX: Final = (
     "write it as an object, such as {\"extension_pages\": \"script-src 'self'; object-src 'self'\"}"

@@ -19,13 +19,14 @@ from edge_publish.package._chromium import (
     A_NON_EMPTY_STRING,
     A_STRING,
     AN_OBJECT,
+    is_portable_path,
     is_string_list,
     is_value,
     parses_as_url,
     refuse,
     warn,
 )
-from edge_publish.package._findings import Findings, show
+from edge_publish.package._findings import Findings, cut, show
 from edge_publish.package._patterns import HOST_PERMISSION_SCHEMES, parse_pattern
 
 _MV2: Final = 2
@@ -42,6 +43,9 @@ SERVICE_WORKER_TYPES: Final = ("classic", "module")
 # base::Version, as minimum_chrome_version_checker.cc reads it: dot-separated numbers, the first
 # without a leading zero.
 _CHROME_VERSION = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)*")
+# The newest Chromium measured (issue 21's differential run, December 2026); a higher
+# minimum_chrome_version is refused by every release up to it, so it is worth a warning.
+NEWEST_CHROMIUM: Final = 156
 # The action keys each manifest version reads (_manifest_features.json); the others are ignored
 # with a warning.
 _ACTION_KEYS: Final = {_MV2: ("browser_action", "page_action"), _MV3: ("action",)}
@@ -152,6 +156,16 @@ def _check_texts(manifest: dict[str, Any], name: str | None, findings: Findings)
         if rule.key in manifest and not rule.accepts(manifest[rule.key]):
             value = manifest[rule.key]
             refuse(findings, rule.key, f"{is_value(value)}, {rule.wanted}", rule.fix)
+    minimum = manifest.get("minimum_chrome_version")
+    if isinstance(minimum, str) and _CHROME_VERSION.fullmatch(minimum):
+        major = minimum.split(".", 1)[0]
+        if len(major) > len(str(NEWEST_CHROMIUM)) or int(major) > NEWEST_CHROMIUM:
+            findings.warning(
+                f"minimum_chrome_version is {show(minimum)}, newer than Chromium "
+                f"{NEWEST_CHROMIUM}, and Edge releases older than it refuse to load the "
+                f'extension ("This extension requires … version {cut(minimum)} or greater"); '
+                f"lower it unless users already have that release."
+            )
 
 
 def _check_omnibox(manifest: dict[str, Any], findings: Findings) -> None:
@@ -174,7 +188,7 @@ def check_icons(icons: dict[str, Any], where: str, findings: Findings, *, types:
 
     Each key is a size from 1 to 2048; each path names a file inside the package (Extension::
     GetResource refuses what is not a portable relative path: empty, ``..``, a URL, a
-    backslash).
+    backslash, a name Windows cannot hold).
     *types* also checks that each path is a string (the schema does it for ``icons``).
     """
     for size, path in icons.items():
@@ -193,9 +207,7 @@ def check_icons(icons: dict[str, Any], where: str, findings: Findings, *, types:
 
 def _check_icon_path(where: str, path: str, findings: Findings) -> None:
     """One icon path (Extension::GetResource, ContainsReservedCharacters)."""
-    relative = path.removeprefix("/")
-    parts = relative.replace("\\", "/").split("/")
-    if not relative or ".." in parts or ":" in relative or "\\" in relative:
+    if not is_portable_path(path):
         refuse(findings, where, f"{is_value(path)}, not a path inside the package", _ICON_FIX)
 
 

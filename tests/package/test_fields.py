@@ -192,3 +192,38 @@ def test_mv2_keys_in_mv3_are_a_warning(tmp_path: Path) -> None:
     manifest = with_manifest(browser_action={"default_popup": "popup.html"})
     (warning,) = warnings_of(check_package(make_package(tmp_path, manifest)))
     assert warning.startswith("browser_action is for manifest_version 2 only")
+
+
+def test_a_minimum_chrome_version_above_the_newest_chromium_is_a_warning(tmp_path: Path) -> None:
+    manifest = with_manifest(minimum_chrome_version="999.0")
+    (warning,) = warnings_of(check_package(make_package(tmp_path, manifest)))
+    assert warning.startswith('minimum_chrome_version is "999.0", newer than Chromium 156')
+    manifest = with_manifest(minimum_chrome_version="156")
+    assert warnings_of(check_package(make_package(tmp_path, manifest))) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "i.png?x",
+        "con.png",
+        "icons/aux",
+        "i.png ",
+        "i.png.",
+        "i*.png",
+        'i".png',
+        "//i.png",
+        "i\tj.png",
+    ],
+)
+def test_icon_paths_windows_cannot_hold_are_refused(tmp_path: Path, path: str) -> None:
+    # Chromium's IsSafePortableRelativePath, measured: each is "Invalid value for 'icons["16"]'."
+    message = rejection(make_package(tmp_path, with_manifest(icons={"16": path}))).message
+    assert message.startswith("icons.16 is ")
+    assert "not a path inside the package" in message
+
+
+def test_portable_icon_paths_pass(tmp_path: Path) -> None:
+    icons = {"16": "./icons/16.png", "32": "icons/icon 32.png", "128": "/icons/128.png"}
+    extra = {"icons/16.png": "x", "icons/icon 32.png": "x"}
+    check_package(make_package(tmp_path, with_manifest(icons=icons), extra))
