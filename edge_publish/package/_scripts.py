@@ -103,6 +103,25 @@ def _check_matches(where: str, script: dict[str, Any], findings: Findings) -> No
         refuse(findings, f"{where}.matches", problem, fix)
     else:
         _check_patterns(f"{where}.matches", matches, findings)
+        if script.get("match_origin_as_fallback") is True:
+            _check_fallback_paths(f"{where}.matches", matches, findings)
+
+
+def _check_fallback_paths(where: str, patterns: list[str], findings: Findings) -> None:
+    """With match_origin_as_fallback, each pattern's path must be * (ValidateMatchOriginAsFallback).
+
+    Chromium: "The path component for scripts with 'match_origin_as_fallback' must be '*'."
+    """
+    for index, pattern in enumerate(patterns):
+        parsed = parse_pattern(pattern, CONTENT_SCRIPT_SCHEMES)
+        if parsed.error is None and parsed.path not in {"/*", "*"}:
+            refuse(
+                findings,
+                f"{where}[{index}]",
+                f"{is_value(pattern)}, a pattern with a path, which match_origin_as_fallback "
+                "does not allow",
+                'end the pattern with "/*", or drop match_origin_as_fallback',
+            )
 
 
 def _check_patterns(where: str, patterns: list[str], findings: Findings) -> None:

@@ -16,6 +16,14 @@ RESOURCE = {"resources": ["images/*"], "matches": ["https://*.example.com/*"]}
 EXTENSION_ID = "abcdefghijklmnopabcdefghijklmnop"
 
 REFUSED: list[tuple[dict[str, Any], str]] = [
+    (
+        {
+            "content_scripts": [
+                {**SCRIPT, "matches": ["https://a.com/x/*"], "match_origin_as_fallback": True}
+            ]
+        },
+        'content_scripts[0].matches[0] is "https://a.com/x/*", a pattern with a path, which',
+    ),
     ({"content_scripts": SCRIPT}, "content_scripts is {"),
     ({"content_scripts": ["content.js"]}, 'content_scripts[0] is "content.js", not an object'),
     (
