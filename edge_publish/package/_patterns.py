@@ -62,8 +62,13 @@ _STANDARD_SCHEMES: Final = frozenset(
 _SCHEMES_WITH_PORTS: Final = frozenset({"http", "https", "ws", "wss", "ftp"})
 _PORT = re.compile(r"[+-]?[0-9]+")
 _MAX_PORT: Final = 65535
-# What net::CanonicalizeHost refuses outright (the URL standard's forbidden host code points).
-_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20#/<>?@\[\\\]^|\x7f]")
+# What net::CanonicalizeHost refuses in a host, once %XX is decoded (measured against Chromium
+# 156: a space, quotes and braces are accepted, these are not).
+_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x1f\x7f#%/<>?@\[\\\]^|]")
+_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
+_IPV4_PART = re.compile(r"0[xX][0-9A-Fa-f]*|[0-9]+")
+_IPV4_PARTS: Final = 4
+_BYTE: Final = 256
 _IPV6 = re.compile(r"[0-9A-Fa-f:.]+")
 
 # url_pattern.cc's kParseResultMessages, which Chromium quotes in its load errors.
@@ -179,7 +184,42 @@ def _port_allowed(scheme: str, port: str) -> bool:
 
 
 def _canonical_host(host: str) -> bool:
-    """Whether net::CanonicalizeHost can make a host of it (only its definite refusals)."""
+    """Whether net::CanonicalizeHost can make a host of it (its refusals, as measured)."""
     if host.startswith("["):
         return host.endswith("]") and bool(_IPV6.fullmatch(host[1:-1]))
-    return not _FORBIDDEN_IN_HOST.search(host)
+    if "%" in _PERCENT.sub("", host):
+        return False  # a % that starts no %XX escape
+    decoded = _PERCENT.sub(lambda m: chr(int(m.group(1), 16)), host)
+    if _FORBIDDEN_IN_HOST.search(decoded):
+        return False
+    return _ipv4_ok(decoded)
+
+
+def _ipv4_ok(host: str) -> bool:
+    """A host whose last label is a number is an IPv4 address, and must be a valid one.
+
+    The URL standard's IPv4 parser, which Chromium follows: up to four parts, each decimal,
+    0x-hex or 0-octal, all but the last under 256 and the last filling the remaining bytes
+    (``1.2.3`` and ``0x7f.1`` are addresses; ``a.1``, ``256.0.0.1`` and ``09.1.1.1`` are not).
+    """
+    parts = host.split(".")
+    if len(parts) > 1 and parts[-1] == "":
+        parts.pop()
+    if not _IPV4_PART.fullmatch(parts[-1]):
+        return True  # not an address: a name
+    numbers = [_ipv4_number(part) for part in parts]
+    if len(parts) > _IPV4_PARTS or any(n is None for n in numbers):
+        return False
+    *leading, last = [n for n in numbers if n is not None]
+    return all(n < _BYTE for n in leading) and last < _BYTE ** (_IPV4_PARTS + 1 - len(parts))
+
+
+def _ipv4_number(part: str) -> int | None:
+    """One part of an IPv4 address: decimal, 0x-hex or 0-octal; None if it is none of them."""
+    if len(part) > 16:  # noqa: PLR2004 - longer than any part that can fit in 32 bits
+        return None
+    if part[:2] in {"0x", "0X"}:
+        return int(part[2:] or "0", 16) if re.fullmatch(r"[0-9A-Fa-f]*", part[2:]) else None
+    if len(part) > 1 and part.startswith("0"):
+        return int(part[1:], 8) if re.fullmatch(r"[0-7]+", part[1:]) else None
+    return int(part) if part.isdigit() and part.isascii() else None
