@@ -11,6 +11,7 @@ import re
 from typing import Final, TypeGuard
 
 from edge_publish.package._findings import Findings, show
+from edge_publish.package._patterns import canonical_host
 
 # Fixes that several rules give.
 A_STRING: Final = "write it as a string in quotes"
@@ -31,7 +32,6 @@ _RESERVED_NAMES: Final = frozenset(
 )
 _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 _SPECIAL_SCHEMES: Final = frozenset({"http", "https", "ws", "wss", "ftp", "file"})
-_FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20#<>@\[\]^|]")
 _PORT = re.compile(r"[0-9]{0,5}")
 _MAX_PORT: Final = 65535
 
@@ -98,9 +98,11 @@ def parses_as_url(text: str, *, web_only: bool) -> bool:
         return True
     rest = text[scheme.end() :].lstrip("/\\")
     authority = re.split(r"[/\\?#]", rest, maxsplit=1)[0].rsplit("@", 1)[-1]
-    host, _, port = (
-        authority.partition(":") if not authority.startswith("[") else (authority, "", "")
-    )
+    if authority.startswith("["):
+        host, _, port = authority.partition("]")
+        host, port = host + "]", port.removeprefix(":")
+    else:
+        host, _, port = authority.partition(":")
     if port and (not _PORT.fullmatch(port) or int(port) > _MAX_PORT):
         return False
-    return bool(host) and not _FORBIDDEN_IN_HOST.search(host)
+    return bool(host) and canonical_host(host)

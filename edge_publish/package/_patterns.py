@@ -143,7 +143,7 @@ def _parse_host_and_path(pattern: str, start: int, scheme: str) -> Pattern:
         host = host[2:]
     if "*" in host:
         return Pattern(INVALID_HOST_WILDCARD)
-    if host and not _canonical_host(host):
+    if host and not canonical_host(host):
         return Pattern(INVALID_HOST)
     return Pattern(None, pattern[host_end:])
 
@@ -183,7 +183,7 @@ def _port_allowed(scheme: str, port: str) -> bool:
     return len(digits) <= len(str(_MAX_PORT)) and int(digits) <= _MAX_PORT
 
 
-def _canonical_host(host: str) -> bool:
+def canonical_host(host: str) -> bool:
     """Whether net::CanonicalizeHost can make a host of it (its refusals, as measured)."""
     if host.startswith("["):
         return host.endswith("]") and bool(_IPV6.fullmatch(host[1:-1]))

@@ -124,3 +124,48 @@ def test_a_platform_chromium_cannot_load_beside_windows_is_a_warning(tmp_path: P
         "commands.go.suggested_key has no shortcut for linux and no default, so Chromium refuses "
         'to load the extension on linux (Windows loads it); add a "default" shortcut.'
     )
+
+
+# Chromium 156's verdict on each shortcut as a command's suggested_key, measured by loading an
+# unpacked extension with it: True where it loads.
+MEASURED: list[tuple[str, bool]] = [
+    ("Ctrl+Shift+Y", True),
+    ("Ctrl + Shift + Y", True),
+    ("ctrl+shift+y", False),
+    ("Ctrl+Shift+y", False),
+    ("Alt+Y", True),
+    ("Ctrl+Y", True),
+    ("Ctrl+,", False),
+    ("Ctrl+Comma", True),
+    ("Ctrl+Shift+Space", True),
+    ("Ctrl+Shift+Up", True),
+    ("Ctrl+Shift+F12", False),
+    ("Ctrl+Shift+Escape", False),
+    ("Ctrl+Shift+Backspace", False),
+    ("Ctrl+Shift+PageUp", True),
+    ("Ctrl+Shift+Plus", False),
+    ("Ctrl+Shift+Insert", True),
+    ("Ctrl+Shift+Delete", True),
+    ("Ctrl+Shift+Home", True),
+    ("Ctrl+Shift+Tab", True),
+    ("Shift+Alt+Y", True),
+    ("Alt+Shift+Ctrl", False),
+    ("Search+Y", False),
+    ("Ctrl+Search+Y", False),
+    ("Ctrl++", False),
+    ("Ctrl+Shift+ Y", True),
+    ("MediaNextTrack", True),
+    ("Ctrl+Shift+0", True),
+    ("Ctrl+Shift+Period", True),
+]
+
+
+@pytest.mark.parametrize(("key", "loads"), MEASURED, ids=[k for k, _ in MEASURED])
+def test_shortcuts_agree_with_chromium_s_measured_verdicts(
+    tmp_path: Path, key: str, loads: bool
+) -> None:
+    path = make_package(tmp_path, with_manifest(commands={"go": _command(key)}))
+    if loads:
+        check_package(path)
+    else:
+        assert rejection(path).message.startswith("commands.go.suggested_key is ")

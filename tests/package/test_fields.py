@@ -227,3 +227,72 @@ def test_portable_icon_paths_pass(tmp_path: Path) -> None:
     icons = {"16": "./icons/16.png", "32": "icons/icon 32.png", "128": "/icons/128.png"}
     extra = {"icons/16.png": "x", "icons/icon 32.png": "x"}
     check_package(make_package(tmp_path, with_manifest(icons=icons), extra))
+
+
+# Chromium 156's verdict on each URL, measured by loading an unpacked extension with it: True
+# where it loads ("Invalid value for homepage url: '[…]'." otherwise).
+MEASURED_URLS: list[tuple[str, str, bool]] = [
+    ("homepage_url", "https://a.com", True),
+    ("update_url", "https://a.com", True),
+    ("homepage_url", "https://a.com/", True),
+    ("update_url", "https://a.com/", True),
+    ("homepage_url", "http://a", True),
+    ("update_url", "http://a", True),
+    ("homepage_url", "https:a.com", True),
+    ("update_url", "https:a.com", True),
+    ("homepage_url", "https:/a.com", True),
+    ("update_url", "https:/a.com", True),
+    ("homepage_url", "https://", False),
+    ("update_url", "https://", False),
+    ("homepage_url", "https://a b.com/", True),
+    ("update_url", "https://a b.com/", True),
+    ("homepage_url", "https://a<b.com/", False),
+    ("update_url", "https://a<b.com/", False),
+    ("homepage_url", "https://a.com:99999/", False),
+    ("update_url", "https://a.com:99999/", False),
+    ("homepage_url", "https://a.com:x/", False),
+    ("update_url", "https://a.com:x/", False),
+    ("homepage_url", "HTTPS://A.COM", True),
+    ("update_url", "HTTPS://A.COM", True),
+    ("homepage_url", " https://a.com ", True),
+    ("update_url", " https://a.com ", True),
+    ("homepage_url", "https://user:pw@a.com/", True),
+    ("update_url", "https://user:pw@a.com/", True),
+    ("homepage_url", "ftp://a.com/", False),
+    ("update_url", "ftp://a.com/", True),
+    ("homepage_url", "javascript:alert(1)", False),
+    ("update_url", "javascript:alert(1)", True),
+    ("homepage_url", "mailto:a@b.com", False),
+    ("update_url", "mailto:a@b.com", True),
+    ("homepage_url", "https://a.com/#x", True),
+    ("update_url", "https://a.com/#x", False),
+    ("homepage_url", "//a.com/", False),
+    ("update_url", "//a.com/", False),
+    ("homepage_url", "a.com", False),
+    ("update_url", "a.com", False),
+    ("homepage_url", "", False),
+    ("update_url", "", False),
+    ("homepage_url", "https://1.2.3.400/", False),
+    ("update_url", "https://1.2.3.400/", False),
+    ("homepage_url", "https://[::1]/", True),
+    ("update_url", "https://[::1]/", True),
+    ("homepage_url", "https://a%b.com/", False),
+    ("update_url", "https://a%b.com/", False),
+    ("homepage_url", "file:///x", False),
+    ("update_url", "file:///x", True),
+    ("homepage_url", "chrome://extensions", False),
+    ("update_url", "chrome://extensions", True),
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "url", "loads"), MEASURED_URLS, ids=[f"{k}={u!r}" for k, u, _ in MEASURED_URLS]
+)
+def test_urls_agree_with_chromium_s_measured_verdicts(
+    tmp_path: Path, key: str, url: str, loads: bool
+) -> None:
+    path = make_package(tmp_path, with_manifest(**{key: url}))
+    if loads:
+        check_package(path)
+    else:
+        assert rejection(path).message.startswith(f"{key} is ")
