@@ -56,20 +56,26 @@ def is_string_list(value: object) -> TypeGuard[list[str]]:
     return isinstance(value, list) and all(isinstance(item, str) for item in value)
 
 
-def is_portable_path(path: str) -> bool:
+def is_portable_path(path: str, *, worker: bool = False) -> bool:
     """Whether Extension::GetResource takes *path* (net::IsSafePortableRelativePath).
 
     One leading / is dropped; then the path must be relative, with no backslash, no ``..``,
     and no part that Windows cannot hold: a reserved name (con, nul, com1, …), a trailing
-    dot or space, a control character or one of <>:"|?*.
+    dot or space, a control character or one of <>:"|?*. A service worker's path (*worker*)
+    may hold a backslash, ``..`` and ?, as Chromium 156 was measured to allow.
     """
     relative = path.removeprefix("/")
-    if not relative or relative.startswith("/") or "\\" in relative:
+    if not relative or relative.startswith("/"):
+        return False
+    if worker:
+        relative = relative.replace("\\", "/").replace("?", "")
+    elif "\\" in relative:
         return False
     for part in relative.split("/"):
         if part == "..":
-            return False
-        if part not in {"", "."} and (
+            if not worker:
+                return False
+        elif part not in {"", "."} and (
             part.endswith((".", " ")) or _WINDOWS_ILLEGAL.search(part) or _reserved(part)
         ):
             return False

@@ -24,6 +24,7 @@ _LOCALHOST = re.compile(r"http://(localhost|127\.0\.0\.1)(:.*)?")
 _DICT_FIX: Final = (
     "write it as an object, such as {\"extension_pages\": \"script-src 'self'; object-src 'self'\"}"
 )
+_MV2_FIX: Final = "write the policy as a string, such as \"script-src 'self'; object-src 'self'\""
 _SECURE_FIX: Final = (
     "allow only 'self', 'none', 'wasm-unsafe-eval' or http://localhost there: Manifest V3 "
     "extension pages cannot run remote code or eval, so bundle the scripts in the package"
@@ -31,10 +32,18 @@ _SECURE_FIX: Final = (
 
 
 def check_csp(manifest: dict[str, Any], manifest_version: int | None, findings: Findings) -> None:
-    """The MV3 policy: an object whose extension_pages allows no remote code and no eval."""
-    if manifest_version != _MV3 or _KEY not in manifest:
+    """The MV3 policy: an object whose extension_pages allows no remote code and no eval.
+
+    Manifest V2's policy is a string, which Chromium sanitizes with warnings of its own.
+    """
+    if _KEY not in manifest:
         return
     policy = manifest[_KEY]
+    if manifest_version != _MV3:
+        # MV2: a string, which Chromium only sanitizes (with warnings).
+        if not isinstance(policy, str):
+            refuse(findings, _KEY, f"{is_value(policy)}, not a string", _MV2_FIX)
+        return
     if not isinstance(policy, dict):
         refuse(
             findings,

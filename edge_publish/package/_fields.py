@@ -43,6 +43,7 @@ SERVICE_WORKER_TYPES: Final = ("classic", "module")
 # base::Version, as minimum_chrome_version_checker.cc reads it: dot-separated numbers, the first
 # without a leading zero.
 _CHROME_VERSION = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)*")
+_SCRIPT_FIX: Final = 'write the path of a script in the package, such as "background.js"'
 # The newest Chromium measured (issue 21's differential run, December 2026); a higher
 # minimum_chrome_version is refused by every release up to it, so it is worth a warning.
 NEWEST_CHROMIUM: Final = 156
@@ -67,7 +68,8 @@ def check_fields(
     _check_actions(manifest, manifest_version, findings)
     _check_background(manifest, manifest_version, findings)
     _check_permissions(manifest, manifest_version, findings)
-    _check_theme(manifest.get("theme"), findings)
+    if "theme" in manifest:
+        _check_theme(manifest["theme"], findings)
 
 
 @dataclass(frozen=True)
@@ -263,17 +265,21 @@ def _check_action(key: str, action: object, findings: Findings) -> None:
 def _check_background(
     manifest: dict[str, Any], manifest_version: int | None, findings: Findings
 ) -> None:
-    """The background's types and combinations: manifest_handlers/background_info.cc."""
+    """The background's types and combinations: manifest_handlers/background_info.cc.
+
+    Measured against Chromium 156: a service worker path may hold ? or .., but not a name
+    Windows cannot hold; both manifest versions read it.
+    """
     background = manifest.get("background")
     if not isinstance(background, dict):
         return
-    if manifest_version == _MV3 and "service_worker" in background:
+    if "service_worker" in background:
         worker = background["service_worker"]
-        if not isinstance(worker, str) or not worker:
+        if not isinstance(worker, str) or not is_portable_path(worker, worker=True):
             refuse(
                 findings,
                 "background.service_worker",
-                f"{is_value(worker)}, not a file name",
+                f"{is_value(worker)}, not the path of a file in the package",
                 'write the path of the worker script, such as "background.js"',
             )
         if "type" in background and background["type"] not in SERVICE_WORKER_TYPES:
@@ -293,26 +299,32 @@ def _check_mv2_background(
     """MV2's page, scripts and persistent, and webRequest with an event page."""
     scripts = background.get("scripts")
     if "scripts" in background and not is_string_list(scripts):
-        refuse(
-            findings,
-            "background.scripts",
-            f"{is_value(scripts)}, not a list of strings",
-            A_LIST_OF_STRINGS,
-        )
-    if "page" in background and not isinstance(background["page"], str):
-        refuse(
-            findings, "background.page", f"{is_value(background['page'])}, not a string", A_STRING
-        )
-    if "page" in background and "scripts" in background:
-        refuse(findings, "background", "has both page and scripts", "keep only one of them")
-    persistent = background.get("persistent")
-    if "persistent" not in background:
-        return
+        problem = f"{is_value(scripts)}, not a list of strings"
+        refuse(findings, "background.scripts", problem, A_LIST_OF_STRINGS)
+    for index, script in enumerate(scripts if is_string_list(scripts) else []):
+        if not is_portable_path(script):
+            problem = f"{is_value(script)}, not the path of a file in the package"
+            refuse(findings, f"background.scripts[{index}]", problem, _SCRIPT_FIX)
+    page = background.get("page")
+    if "page" in background and not (isinstance(page, str) and page and ":" not in page):
+        problem = f"{is_value(page)}, not the path of a page in the package"
+        refuse(findings, "background.page", problem, 'write a path such as "background.html"')
+    present = [key for key in ("page", "scripts", "service_worker") if key in background]
+    if len(present) > 1:
+        refuse(findings, "background", f"has both {' and '.join(present)}", "keep only one")
+    if "persistent" in background:
+        _check_persistent(manifest, background, findings)
+
+
+def _check_persistent(
+    manifest: dict[str, Any], background: dict[str, Any], findings: Findings
+) -> None:
+    """MV2's persistent: a boolean, for a page or scripts, and true with webRequest."""
+    persistent = background["persistent"]
     if not isinstance(persistent, bool):
-        refuse(
-            findings, "background.persistent", f"{is_value(persistent)}, not a boolean", A_BOOLEAN
-        )
-    elif "page" not in background and "scripts" not in background:
+        problem = f"{is_value(persistent)}, not a boolean"
+        refuse(findings, "background.persistent", problem, A_BOOLEAN)
+    elif "page" not in background and not _effective_scripts(background.get("scripts")):
         refuse(
             findings,
             "background.persistent",
@@ -329,6 +341,16 @@ def _check_mv2_background(
             "'webRequest' API cannot be used with event pages.\"",
             'set "persistent": true, or move to manifest_version 3',
         )
+
+
+def _effective_scripts(scripts: object) -> list[str]:
+    """The background scripts Chromium 156 keeps (it drops the others with a warning).
+
+    Measured: scripts named "x" or "p.html" are dropped, "c.js" is kept.
+    """
+    if not is_string_list(scripts):
+        return []
+    return [s for s in scripts if s.lower().endswith((".js", ".mjs", ".cjs"))]
 
 
 def _check_permissions(
@@ -383,8 +405,6 @@ def _check_host(where: str, pattern: str, findings: Findings) -> None:
 
 def _check_theme(theme: object, findings: Findings) -> None:
     """chrome/common/extensions/manifest_handlers/theme_handler.cc."""
-    if theme is None:
-        return
     if not isinstance(theme, dict):
         refuse(findings, "theme", f"{is_value(theme)}, not an object", AN_OBJECT)
         return
@@ -410,7 +430,7 @@ def _check_theme(theme: object, findings: Findings) -> None:
     images = theme.get("images")
     for key, image in images.items() if isinstance(images, dict) else ():
         if not (
-            isinstance(image, str)
+            (isinstance(image, str) and image)  # "" names no file: "Invalid path for theme images."
             or (isinstance(image, dict) and is_string_list(list(image.values())))
         ):
             refuse(findings, f"theme.images.{key}", f"{is_value(image)}, not a path", A_STRING)

@@ -88,6 +88,18 @@ ACCEPTED: list[dict[str, Any]] = [
 ]
 
 
+def test_an_mv2_policy_must_be_a_string(tmp_path: Path) -> None:
+    manifest = with_manifest(
+        manifest_version=2,
+        action=None,
+        background={"scripts": ["background.js"]},
+        content_security_policy={"extension_pages": "script-src 'self'"},
+    )
+    message = rejection(make_package(tmp_path, manifest)).message
+    assert message.startswith('content_security_policy is {"extension_pages"')
+    assert "not a string, so Chromium refuses to load the extension" in message
+
+
 @pytest.mark.parametrize(("policy", "start"), REFUSED, ids=[s[:60] for _, s in REFUSED])
 def test_policies_chromium_refuses_are_errors(tmp_path: Path, policy: Any, start: str) -> None:
     manifest = with_manifest(content_security_policy=policy)

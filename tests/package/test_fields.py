@@ -42,7 +42,10 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
     ({"icons": {"128": ""}}, 'icons.128 is "", not a path inside the package'),
     ({"icons": {"128": "../icons/128.png"}}, 'icons.128 is "../icons/128.png", not a path'),
     ({"action": {"default_icon": "C:\\icons\\x.png"}}, "action.default_icon is"),
-    ({"background": {"service_worker": ""}}, 'background.service_worker is "", not a file name'),
+    (
+        {"background": {"service_worker": ""}},
+        'background.service_worker is "", not the path of a file',
+    ),
     ({"background": {"service_worker": ["a.js"]}}, 'background.service_worker is ["a.js"]'),
     (
         {"background": {"service_worker": "background.js", "type": "esm"}},
@@ -78,6 +81,7 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
     ),
     ({"theme": {"images": {"theme_frame": 5}}}, "theme.images.theme_frame is 5, not a path"),
     ({"theme": "dark"}, 'theme is "dark", not an object'),
+    ({"theme": {"images": {"theme_frame": ""}}}, 'theme.images.theme_frame is "", not a path'),
     (
         {**MV2, "browser_action": {}, "page_action": {}},
         "manifest.json has both browser_action and page_action, so Chromium refuses",
@@ -296,3 +300,50 @@ def test_urls_agree_with_chromium_s_measured_verdicts(
         check_package(path)
     else:
         assert rejection(path).message.startswith(f"{key} is ")
+
+
+def test_a_null_theme_is_refused(tmp_path: Path) -> None:
+    manifest = {**with_manifest(), "theme": None}  # with_manifest drops None
+    assert rejection(make_package(tmp_path, manifest)).message.startswith("theme is null")
+
+
+# Background values measured against Chromium 156 (both manifest versions read service_worker).
+BACKGROUNDS: list[tuple[dict[str, Any], bool]] = [
+    ({"service_worker": "a:b.js"}, False),
+    ({"service_worker": "con.js"}, False),
+    ({"service_worker": "c*.js"}, False),
+    ({"service_worker": "background.js "}, False),
+    ({"service_worker": "./background.js"}, True),
+    ({"service_worker": "/background.js"}, True),
+    ({"service_worker": "background.js?x"}, True),
+    ({**MV2, "background": {"scripts": ["background.js?x"]}}, False),
+    ({**MV2, "background": {"scripts": ["sub/../background.js"]}}, False),
+    ({**MV2, "background": {"scripts": ["./background.js"]}}, True),
+    ({**MV2, "background": {"page": ""}}, False),
+    ({**MV2, "background": {"page": "https://a.com/p.html"}}, False),
+    (
+        {**MV2, "background": {"scripts": ["background.js"], "service_worker": "background.js"}},
+        False,
+    ),
+    ({**MV2, "background": {"scripts": ["x"], "persistent": False}}, False),  # x is dropped
+    ({**MV2, "background": {"scripts": ["background.js"], "persistent": False}}, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "loads"), BACKGROUNDS, ids=[str(c)[:60] for c, _ in BACKGROUNDS]
+)
+def test_backgrounds_agree_with_chromium_s_measured_verdicts(
+    tmp_path: Path, changes: dict[str, Any], loads: bool
+) -> None:
+    manifest = (
+        with_manifest(**changes)
+        if "manifest_version" in changes
+        else with_manifest(background=changes)
+    )
+    path = make_package(tmp_path, manifest, {"x": "x", "background.js?x": "x"})
+    if loads:
+        check_package(path)
+    else:
+        details = rejection(path).details
+        assert any(d.startswith("background") for d in details), details
