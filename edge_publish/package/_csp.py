@@ -132,6 +132,8 @@ def _check_secure(policy: str, findings: Findings) -> None:
 
 
 def _sandboxed(policy: str) -> bool:
-    """ContentSecurityPolicyIsSandboxed: a sandbox directive without allow-same-origin."""
-    sandbox = _directives(policy).get("sandbox")
-    return sandbox is not None and "allow-same-origin" not in (s.lower() for s in sandbox)
+    """ContentSecurityPolicyIsSandboxed: a sandbox directive, and none that allows same-origin."""
+    directives = [part.split() for part in policy.split(";")]
+    sandboxes = [tokens[1:] for tokens in directives if tokens and tokens[0].lower() == "sandbox"]
+    tokens = {token.lower() for sources in sandboxes for token in sources}
+    return bool(sandboxes) and "allow-same-origin" not in tokens
