@@ -1,5 +1,5 @@
 """End to end: a manifest value Chromium refuses stops the run with exit 2 before any request,
-with one message naming the field and its fix (the fix written once, in the value rules), and
+with one message naming the field and its fix (the rule's fix, written once in _value_rules), and
 the check command refuses it the same way.
 
 Each run also passes the secret sweep, the mask-first check and the outputs check (conftest).
@@ -11,7 +11,7 @@ import subprocess
 import sys
 
 from edge_publish.advice import ADVICE
-from edge_publish.package._chromium import A_MATCH_PATTERN
+from edge_publish.package._value_rules import CONTENT_SCRIPTS
 from tests.support.actions_runner import error_annotations
 from tests.support.zips import MANIFEST, make_zip
 
@@ -19,7 +19,7 @@ SCRIPT = {"matches": ["https://example.com"], "js": ["content.js"]}
 BAD_PATTERN = {**MANIFEST, "content_scripts": [SCRIPT]}
 BAD_PATTERN_MESSAGE = (
     'content_scripts[0].matches[0] is "https://example.com", not a valid match pattern (Empty '
-    f"path.), so Chromium refuses to load the extension; {A_MATCH_PATTERN}."
+    f"path.), so Chromium refuses to load the extension; {CONTENT_SCRIPTS.fix}"
 )
 
 
@@ -33,7 +33,7 @@ def test_an_invalid_match_pattern_is_refused_before_any_request(simulator, act, 
     assert sim.journal()["requests"] == []
     (annotation,) = error_annotations(run)
     assert annotation.startswith(BAD_PATTERN_MESSAGE)
-    assert annotation.count(A_MATCH_PATTERN) == 1  # the fix once, not repeated by the advice
+    assert annotation.count(CONTENT_SCRIPTS.fix) == 1  # the fix once, not repeated by the advice
     assert ADVICE["InvalidPackage"] in annotation
 
 

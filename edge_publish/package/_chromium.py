@@ -1,27 +1,20 @@
-"""How the value rules word what Chromium refuses or warns about, and the fixes they share.
+"""How the value checks word what Chromium refuses or warns about, and the rules they share.
 
-Every value rule (`_fields`, `_scripts`, `_csp`, `_commands`) reports through these two
-functions, so that a refusal always reads "<where> <what is wrong>, so Chromium refuses to load
-the extension; <fix>." and each fix used by several rules is written here once.
+Every value check (`_fields`, `_scripts`, `_csp`, `_commands`) reports through `refuse` and
+`warn`, so that a refusal always reads "<where> <what is wrong>, so Chromium refuses to load the
+extension; <fix>." with the fix of its rule in `_value_rules`, written there once.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Final, TypeGuard
+from typing import TYPE_CHECKING, Final, TypeGuard
 
 from edge_publish.package._findings import Findings, show
 from edge_publish.package._patterns import canonical_host
 
-# Fixes that several rules give.
-A_STRING: Final = "write it as a string in quotes"
-A_NON_EMPTY_STRING: Final = "write it as a non-empty string in quotes"
-A_LIST_OF_STRINGS: Final = 'write it as a list of strings, such as ["a", "b"]'
-A_BOOLEAN: Final = "write it as true or false, without quotes"
-AN_OBJECT: Final = "write it as an object, { ... }"
-A_MATCH_PATTERN: Final = (
-    'write a match pattern such as "https://*.example.com/*" (scheme://host/path) or "<all_urls>"'
-)
+if TYPE_CHECKING:
+    from edge_publish.package._value_rules import Rule
 
 # net/base/filename_util.cc: what IsSafePortablePathComponent refuses in a path part.
 _WINDOWS_ILLEGAL = re.compile(r'[\x00-\x1f<>:"|?*]')
@@ -36,14 +29,17 @@ _PORT = re.compile(r"[0-9]{0,5}")
 _MAX_PORT: Final = 65535
 
 
-def refuse(findings: Findings, where: str, problem: str, fix: str) -> None:
-    """Record what Chromium refuses to load: "<where> <problem>, so Chromium refuses …"."""
-    findings.error(f"{where} {problem}, so Chromium refuses to load the extension; {fix}.")
+def refuse(findings: Findings, where: str, problem: str, rule: Rule) -> None:
+    """Record what Chromium refuses to load, ended by *rule*'s fix.
+
+    The message reads "<where> <problem>, so Chromium refuses to load the extension; <fix>".
+    """
+    findings.error(f"{where} {problem}, so Chromium refuses to load the extension; {rule.fix}")
 
 
-def warn(findings: Findings, where: str, problem: str, fix: str) -> None:
-    """Record what Chromium loads with a warning of its own."""
-    findings.warning(f"{where} {problem}; Chromium loads the extension but warns, so {fix}.")
+def warn(findings: Findings, fact: str, rule: Rule) -> None:
+    """Record *fact* (a clause without a final stop) as a warning, ended by *rule*'s fix."""
+    findings.warning(f"{fact}; {rule.fix}")
 
 
 def is_value(value: object) -> str:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from edge_publish.package._chromium import is_value, refuse
+from edge_publish.package._chromium import is_value, refuse, warn
 from edge_publish.package._findings import Findings, show
+from edge_publish.package._value_rules import COMMAND_PLATFORM, COMMANDS
 
 # commands_handler.cc kMaxCommandsWithKeybindingPerExtension.
 MAX_SHORTCUTS: Final = 4
@@ -35,10 +36,6 @@ _NAMED_KEYS: Final = frozenset(
 _MEDIA_KEYS: Final = frozenset({"MediaNextTrack", "MediaPlayPause", "MediaPrevTrack", "MediaStop"})
 # ParseImpl's token limit without Ctrl+Alt (allow_ctrl_alt is false for extensions).
 _MAX_TOKENS: Final = 3
-_KEY_FIX: Final = (
-    "use Ctrl or Alt (optionally with Shift) and one key A-Z, 0-9, Comma, Period, Home, End, "
-    'PageUp, PageDown, Insert, Delete, Space, Tab or an arrow, such as "Ctrl+Shift+Y"'
-)
 
 
 def check_commands(manifest: dict[str, Any], findings: Findings) -> None:
@@ -47,23 +44,13 @@ def check_commands(manifest: dict[str, Any], findings: Findings) -> None:
         return
     commands = manifest["commands"]
     if not isinstance(commands, dict):
-        refuse(
-            findings,
-            "commands",
-            f"{is_value(commands)}, not an object",
-            'write it as {"name": {"description": "…"}}',
-        )
+        refuse(findings, "commands", f"{is_value(commands)}, not an object", COMMANDS)
         return
     counts = dict.fromkeys(_EDGE_PLATFORMS, 0)
     for name, command in commands.items():
         where = f"commands.{name}"
         if not isinstance(command, dict):
-            refuse(
-                findings,
-                where,
-                f"{is_value(command)}, not an object",
-                'write it as {"description": "…"}',
-            )
+            refuse(findings, where, f"{is_value(command)}, not an object", COMMANDS)
             continue
         if name not in _ACTION_COMMANDS:
             description = command.get("description")
@@ -72,7 +59,7 @@ def check_commands(manifest: dict[str, Any], findings: Findings) -> None:
                     findings,
                     f"{where}.description",
                     "is missing or empty",
-                    "describe what the command does",
+                    COMMANDS,
                 )
         media = name not in _ACTION_COMMANDS  # ParseImpl's should_parse_media_keys
         for platform, key in _shortcuts(where, command, findings, media=media).items():
@@ -97,19 +84,18 @@ def _shortcuts(
                 findings,
                 place,
                 "names a platform Chromium does not know",
-                f"use {', '.join(PLATFORMS)}",
+                COMMANDS,
             )
         elif not isinstance(key, str) or (isinstance(suggested, dict) and not key):
-            refuse(findings, place, f"{is_value(key)}, not a shortcut", _KEY_FIX)
+            refuse(findings, place, f"{is_value(key)}, not a shortcut", COMMANDS)
         elif key and (problem := _key_problem(key, platform, media=media)):
-            refuse(findings, place, f"is {show(key)}, {problem}", _KEY_FIX)
+            refuse(findings, place, f"is {show(key)}, {problem}", COMMANDS)
     shortcuts: dict[str, str] = {}
     for platform in _EDGE_PLATFORMS:
         chosen = suggestions.get(platform, suggestions.get("default"))
         if chosen is None:
             problem = f"has no shortcut for {platform} and no default"
-            fix = 'add a "default" shortcut'
-            _refuse_on(platform, findings, f"{where}.suggested_key", problem, fix)
+            _refuse_on(platform, findings, f"{where}.suggested_key", problem)
         shortcuts[platform] = chosen if isinstance(chosen, str) else ""
     return shortcuts
 
@@ -170,18 +156,16 @@ def _check_count(counts: dict[str, int], findings: Findings) -> None:
         if count <= MAX_SHORTCUTS:
             continue
         problem = f"suggest {count} shortcuts on {platform}, over Chromium's {MAX_SHORTCUTS}"
-        fix = (
-            f"keep a suggested_key on at most {MAX_SHORTCUTS} commands; users can assign the others"
-        )
-        _refuse_on(platform, findings, "commands", problem, fix)
+        _refuse_on(platform, findings, "commands", problem)
 
 
-def _refuse_on(platform: str, findings: Findings, where: str, problem: str, fix: str) -> None:
+def _refuse_on(platform: str, findings: Findings, where: str, problem: str) -> None:
     """An error when Chromium refuses it on Windows; a warning naming any other platform."""
     if platform == _EDGE_PLATFORMS[0]:
-        refuse(findings, where, problem, fix)
+        refuse(findings, where, problem, COMMANDS)
     else:
-        findings.warning(
+        fact = (
             f"{where} {problem}, so Chromium refuses to load the extension on {platform} "
-            f"(Windows loads it); {fix}."
+            f"(Windows loads it)"
         )
+        warn(findings, fact, COMMAND_PLATFORM)

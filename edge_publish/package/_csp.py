@@ -13,6 +13,7 @@ from typing import Any, Final
 
 from edge_publish.package._chromium import is_value, refuse
 from edge_publish.package._findings import Findings, show
+from edge_publish.package._value_rules import CSP
 
 _MV3: Final = 3
 _KEY: Final = "content_security_policy"
@@ -21,14 +22,6 @@ _ILLEGAL = re.compile(r"[,\r\n\x00]")
 # DoesCSPDisallowRemoteCode: the only sources script-src and worker-src may hold.
 _SECURE_SOURCES: Final = frozenset({"'self'", "'none'", "'wasm-unsafe-eval'"})
 _LOCALHOST = re.compile(r"http://(localhost|127\.0\.0\.1)(:.*)?")
-_DICT_FIX: Final = (
-    "write it as an object, such as {\"extension_pages\": \"script-src 'self'; object-src 'self'\"}"
-)
-_MV2_FIX: Final = "write the policy as a string, such as \"script-src 'self'; object-src 'self'\""
-_SECURE_FIX: Final = (
-    "allow only 'self', 'none', 'wasm-unsafe-eval' or http://localhost there: Manifest V3 "
-    "extension pages cannot run remote code or eval, so bundle the scripts in the package"
-)
 
 
 def check_csp(manifest: dict[str, Any], manifest_version: int | None, findings: Findings) -> None:
@@ -42,14 +35,14 @@ def check_csp(manifest: dict[str, Any], manifest_version: int | None, findings: 
     if manifest_version != _MV3:
         # MV2: a string, which Chromium only sanitizes (with warnings).
         if not isinstance(policy, str):
-            refuse(findings, _KEY, f"{is_value(policy)}, not a string", _MV2_FIX)
+            refuse(findings, _KEY, f"{is_value(policy)}, not a string", CSP)
         return
     if not isinstance(policy, dict):
         refuse(
             findings,
             _KEY,
             f"{is_value(policy)}, not an object (manifest_version 3 takes an object, not a string)",
-            _DICT_FIX,
+            CSP,
         )
         return
     pages = policy.get("extension_pages")
@@ -64,8 +57,7 @@ def check_csp(manifest: dict[str, Any], manifest_version: int | None, findings: 
                 findings,
                 f"{_KEY}.sandbox",
                 f"{is_value(sandbox)}, which does not sandbox the pages",
-                'start it with the sandbox directive, such as "sandbox allow-scripts; '
-                "script-src 'self'\", without allow-same-origin",
+                CSP,
             )
 
 
@@ -78,7 +70,7 @@ def _legal(where: str, policy: object, findings: Findings) -> bool:
         if not isinstance(policy, str)
         else f"{is_value(policy)}, which has a comma or a line break"
     )
-    refuse(findings, where, problem, "write the policy as one line of directives separated by ;")
+    refuse(findings, where, problem, CSP)
     return False
 
 
@@ -112,7 +104,7 @@ def _check_secure(policy: str, findings: Findings) -> None:
                     findings,
                     f"{_KEY}.extension_pages",
                     f"has no {name} directive (nor default-src)",
-                    "add \"script-src 'self'\"",
+                    CSP,
                 )
                 return
             continue
@@ -126,7 +118,7 @@ def _check_secure(policy: str, findings: Findings) -> None:
                 findings,
                 f"{_KEY}.extension_pages",
                 f'allows {show(insecure[0])} in {name} (Chromium: "Insecure CSP value")',
-                _SECURE_FIX,
+                CSP,
             )
             return
 

@@ -14,11 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 from edge_publish.package._chromium import (
-    A_BOOLEAN,
-    A_LIST_OF_STRINGS,
-    A_NON_EMPTY_STRING,
-    A_STRING,
-    AN_OBJECT,
     is_portable_path,
     is_string_list,
     is_value,
@@ -28,6 +23,19 @@ from edge_publish.package._chromium import (
 )
 from edge_publish.package._findings import Findings, cut, show
 from edge_publish.package._patterns import HOST_PERMISSION_SCHEMES, parse_pattern
+from edge_publish.package._value_rules import (
+    ACTION,
+    ACTION_KEY_VERSION,
+    BACKGROUND,
+    CHOICES,
+    FUTURE_CHROME,
+    HOST_PATTERN,
+    ICONS,
+    PERMISSIONS,
+    TEXTS,
+    THEME,
+    Rule,
+)
 
 _MV2: Final = 2
 _MV3: Final = 3
@@ -35,7 +43,6 @@ _MV3: Final = 3
 # manifest_handler_helpers.cc LoadValidSizeFromString: 1 to EXTENSION_ICON_GIGANTOR * 4.
 MAX_ICON_SIZE: Final = 2048
 _ICON_SIZE = re.compile(r"\+?[0-9]+")
-_ICON_FIX: Final = 'write the path of an image in the zip, such as "icons/16.png"'
 # api/incognito.idl IncognitoMode.
 INCOGNITO_MODES: Final = ("spanning", "split", "not_allowed")
 # background_info.cc LoadBackgroundServiceWorkerScript.
@@ -43,7 +50,6 @@ SERVICE_WORKER_TYPES: Final = ("classic", "module")
 # base::Version, as minimum_chrome_version_checker.cc reads it: dot-separated numbers, the first
 # without a leading zero.
 _CHROME_VERSION = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)*")
-_SCRIPT_FIX: Final = 'write the path of a script in the package, such as "background.js"'
 # The newest Chromium measured (issue 21's differential run, December 2026); a higher
 # minimum_chrome_version is refused by every release up to it, so it is worth a warning.
 NEWEST_CHROMIUM: Final = 156
@@ -53,7 +59,6 @@ _ACTION_KEYS: Final = {_MV2: ("browser_action", "page_action"), _MV3: ("action",
 # theme_handler.cc LoadColors and LoadTints: [r, g, b] (and an alpha), [h, s, l].
 _RGB: Final = 3
 _TINT_PARTS: Final = 3
-_ACTION_FIX: Final = 'write it as an object, such as {"default_popup": "popup.html"}'
 
 
 def check_fields(
@@ -73,13 +78,13 @@ def check_fields(
 
 
 @dataclass(frozen=True)
-class _Rule:
+class _Field:
     """A top-level key whose value Chromium refuses unless *accepts* it, with its source."""
 
     key: str
     accepts: Callable[[object], bool]
     wanted: str
-    fix: str
+    rule: Rule
     source: str
 
 
@@ -95,79 +100,79 @@ def _is_update_url(value: object) -> bool:
     return isinstance(value, str) and parses_as_url(value, web_only=False) and "#" not in value
 
 
-_RULES: Final = (
-    _Rule(
+_FIELDS: Final = (
+    _Field(
         "short_name",
         lambda value: isinstance(value, str) and bool(value),
         "not a non-empty string",
-        A_NON_EMPTY_STRING,
+        TEXTS,
         "extensions/common/extension.cc Extension::LoadShortName",
     ),
-    _Rule(
+    _Field(
         "description",
         _is_string,
         "not a string",
-        A_STRING,
+        TEXTS,
         "extensions/common/manifest_handlers/description_info.cc",
     ),
-    _Rule(
+    _Field(
         "version_name",
         _is_string,
         "not a string",
-        A_STRING,
+        TEXTS,
         "extensions/common/extension.cc Extension::LoadVersion",
     ),
-    _Rule(
+    _Field(
         "incognito",
         lambda value: value in INCOGNITO_MODES,
         f"not one of {', '.join(INCOGNITO_MODES)}",
-        'set it to "spanning", "split" or "not_allowed", or remove it',
+        CHOICES,
         "extensions/common/manifest_handlers/incognito_info.cc, api/incognito.idl",
     ),
-    _Rule(
+    _Field(
         "homepage_url",
         _is_web_url,
         "not an http or https URL",
-        'write a full URL, such as "https://example.com/"',
+        CHOICES,
         "extensions/common/manifest_handlers/manifest_url_handlers.cc HomepageURLHandler",
     ),
-    _Rule(
+    _Field(
         "update_url",
         _is_update_url,
         "not a URL without a #fragment",
-        "remove it from the build for the store, which updates the extension itself",
+        CHOICES,
         "extensions/common/manifest_handlers/manifest_url_handlers.cc UpdateURLHandler",
     ),
-    _Rule(
+    _Field(
         "minimum_chrome_version",
         lambda value: isinstance(value, str) and bool(_CHROME_VERSION.fullmatch(value)),
         "not a version",
-        'write it as a string of dot-separated numbers, such as "120" or "120.0.6099"',
+        CHOICES,
         "chrome/common/extensions/manifest_handlers/minimum_chrome_version_checker.cc",
     ),
 )
 
 
 def _check_texts(manifest: dict[str, Any], name: str | None, findings: Findings) -> None:
-    """The name, then each key of _RULES that is present."""
+    """The name, then each key of _FIELDS that is present."""
     # extension.cc Extension::LoadName: an empty name (after __MSG_ is resolved) is refused.
     if isinstance(manifest.get("name"), str) and name == "":
         source = " (from messages.json)" if manifest["name"] else ""
-        refuse(findings, "name", f"is empty{source}", 'set "name" to the name the store lists')
-    for rule in _RULES:
-        if rule.key in manifest and not rule.accepts(manifest[rule.key]):
-            value = manifest[rule.key]
-            refuse(findings, rule.key, f"{is_value(value)}, {rule.wanted}", rule.fix)
+        refuse(findings, "name", f"is empty{source}", TEXTS)
+    for field in _FIELDS:
+        if field.key in manifest and not field.accepts(manifest[field.key]):
+            value = manifest[field.key]
+            refuse(findings, field.key, f"{is_value(value)}, {field.wanted}", field.rule)
     minimum = manifest.get("minimum_chrome_version")
     if isinstance(minimum, str) and _CHROME_VERSION.fullmatch(minimum):
         major = minimum.split(".", 1)[0]
         if len(major) > len(str(NEWEST_CHROMIUM)) or int(major) > NEWEST_CHROMIUM:
-            findings.warning(
+            fact = (
                 f"minimum_chrome_version is {show(minimum)}, newer than Chromium "
                 f"{NEWEST_CHROMIUM}, and Edge releases older than it refuse to load the "
-                f'extension ("This extension requires … version {cut(minimum)} or greater"); '
-                f"lower it unless users already have that release."
+                f'extension ("This extension requires … version {cut(minimum)} or greater")'
             )
+            warn(findings, fact, FUTURE_CHROME)
 
 
 def _check_omnibox(manifest: dict[str, Any], findings: Findings) -> None:
@@ -181,7 +186,7 @@ def _check_omnibox(manifest: dict[str, Any], findings: Findings) -> None:
                 findings,
                 "omnibox.keyword",
                 "is missing" if keyword is None else f"{is_value(keyword)}, not a non-empty string",
-                'write omnibox as {"keyword": "word"}',
+                CHOICES,
             )
 
 
@@ -199,18 +204,18 @@ def check_icons(icons: dict[str, Any], where: str, findings: Findings, *, types:
                 findings,
                 f"{where} has the key {show(size)}, which",
                 f"is not an icon size from 1 to {MAX_ICON_SIZE}",
-                'key each icon by its size in pixels, such as "16"',
+                ICONS,
             )
         elif isinstance(path, str):
             _check_icon_path(f"{where}.{size}", path, findings)
         elif types:
-            refuse(findings, f"{where}.{size}", f"{is_value(path)}, not a string", _ICON_FIX)
+            refuse(findings, f"{where}.{size}", f"{is_value(path)}, not a string", ICONS)
 
 
 def _check_icon_path(where: str, path: str, findings: Findings) -> None:
     """One icon path (Extension::GetResource, ContainsReservedCharacters)."""
     if not is_portable_path(path):
-        refuse(findings, where, f"{is_value(path)}, not a path inside the package", _ICON_FIX)
+        refuse(findings, where, f"{is_value(path)}, not a path inside the package", ICONS)
 
 
 def _check_actions(
@@ -222,19 +227,16 @@ def _check_actions(
     read = _ACTION_KEYS[manifest_version]
     for key in ("action", "browser_action", "page_action"):
         if key in manifest and key not in read:
-            warn(
-                findings,
-                key,
-                f"is for manifest_version {_MV2 if key != 'action' else _MV3} only",
-                f"use {' or '.join(read)} for manifest_version {manifest_version}",
-            )
+            only = _MV2 if key != "action" else _MV3
+            fact = f"{key} is for manifest_version {only} only, so Chromium ignores it and warns"
+            warn(findings, fact, ACTION_KEY_VERSION)
     present = [key for key in read if key in manifest]
     if len(present) > 1:
         refuse(
             findings,
             "manifest.json",
             "has both browser_action and page_action",
-            "keep only one of them",
+            ACTION,
         )
     for key in present:
         _check_action(key, manifest[key], findings)
@@ -243,11 +245,11 @@ def _check_actions(
 def _check_action(key: str, action: object, findings: Findings) -> None:
     """One action's value: api/extension_action/action_info.cc ActionInfo::Load."""
     if not isinstance(action, dict):
-        refuse(findings, key, f"{is_value(action)}, not an object", _ACTION_FIX)
+        refuse(findings, key, f"{is_value(action)}, not an object", ACTION)
         return
     for field in ("default_title", "default_popup"):
         if field in action and not isinstance(action[field], str):
-            refuse(findings, f"{key}.{field}", f"{is_value(action[field])}, not a string", A_STRING)
+            refuse(findings, f"{key}.{field}", f"{is_value(action[field])}, not a string", ACTION)
     icon = action.get("default_icon")
     if isinstance(icon, dict):
         check_icons(icon, f"{key}.default_icon", findings, types=True)
@@ -258,7 +260,7 @@ def _check_action(key: str, action: object, findings: Findings) -> None:
             findings,
             f"{key}.default_icon",
             f"{is_value(icon)}, not a path or an object of paths",
-            _ICON_FIX,
+            ICONS,
         )
 
 
@@ -280,14 +282,14 @@ def _check_background(
                 findings,
                 "background.service_worker",
                 f"{is_value(worker)}, not the path of a file in the package",
-                'write the path of the worker script, such as "background.js"',
+                BACKGROUND,
             )
         if "type" in background and background["type"] not in SERVICE_WORKER_TYPES:
             refuse(
                 findings,
                 "background.type",
                 f'{is_value(background["type"])}, not "module" or "classic"',
-                'set it to "module" for an ES module worker, or remove it',
+                BACKGROUND,
             )
     if manifest_version == _MV2:
         _check_mv2_background(manifest, background, findings)
@@ -300,18 +302,18 @@ def _check_mv2_background(
     scripts = background.get("scripts")
     if "scripts" in background and not is_string_list(scripts):
         problem = f"{is_value(scripts)}, not a list of strings"
-        refuse(findings, "background.scripts", problem, A_LIST_OF_STRINGS)
+        refuse(findings, "background.scripts", problem, BACKGROUND)
     for index, script in enumerate(scripts if is_string_list(scripts) else []):
         if not is_portable_path(script):
             problem = f"{is_value(script)}, not the path of a file in the package"
-            refuse(findings, f"background.scripts[{index}]", problem, _SCRIPT_FIX)
+            refuse(findings, f"background.scripts[{index}]", problem, BACKGROUND)
     page = background.get("page")
     if "page" in background and not (isinstance(page, str) and page and ":" not in page):
         problem = f"{is_value(page)}, not the path of a page in the package"
-        refuse(findings, "background.page", problem, 'write a path such as "background.html"')
+        refuse(findings, "background.page", problem, BACKGROUND)
     present = [key for key in ("page", "scripts", "service_worker") if key in background]
     if len(present) > 1:
-        refuse(findings, "background", f"has both {' and '.join(present)}", "keep only one")
+        refuse(findings, "background", f"has both {' and '.join(present)}", BACKGROUND)
     if "persistent" in background:
         _check_persistent(manifest, background, findings)
 
@@ -323,13 +325,13 @@ def _check_persistent(
     persistent = background["persistent"]
     if not isinstance(persistent, bool):
         problem = f"{is_value(persistent)}, not a boolean"
-        refuse(findings, "background.persistent", problem, A_BOOLEAN)
+        refuse(findings, "background.persistent", problem, BACKGROUND)
     elif "page" not in background and not _effective_scripts(background.get("scripts")):
         refuse(
             findings,
             "background.persistent",
             "is set without background.page or background.scripts",
-            "remove it, or add the page or scripts it applies to",
+            BACKGROUND,
         )
     elif not persistent and "webRequest" in _list(manifest.get("permissions")):
         # BackgroundManifestHandler::Parse: "The 'webRequest' API cannot be used with event
@@ -339,7 +341,7 @@ def _check_persistent(
             "the webRequest permission",
             'is used with an event page (background.persistent is false), and "The '
             "'webRequest' API cannot be used with event pages.\"",
-            'set "persistent": true, or move to manifest_version 3',
+            BACKGROUND,
         )
 
 
@@ -371,7 +373,7 @@ def _check_permissions(
             continue
         value = manifest[key]
         if not is_string_list(value):
-            refuse(findings, key, f"{is_value(value)}, not a list of strings", A_LIST_OF_STRINGS)
+            refuse(findings, key, f"{is_value(value)}, not a list of strings", PERMISSIONS)
             continue
         for index, item in enumerate(value):
             _check_host(f"{key}[{index}]", item, findings)
@@ -380,13 +382,11 @@ def _check_permissions(
 def _check_permission_list(key: str, value: object, findings: Findings) -> None:
     """One of permissions and optional_permissions: strings, or one-key objects."""
     if not isinstance(value, list):
-        refuse(findings, key, f"{is_value(value)}, not a list", A_LIST_OF_STRINGS)
+        refuse(findings, key, f"{is_value(value)}, not a list", PERMISSIONS)
         return
     for index, item in enumerate(value):
         if not isinstance(item, str) and not (isinstance(item, dict) and len(item) == 1):
-            refuse(
-                findings, f"{key}[{index}]", f"{is_value(item)}, not a string", A_LIST_OF_STRINGS
-            )
+            refuse(findings, f"{key}[{index}]", f"{is_value(item)}, not a string", PERMISSIONS)
         elif isinstance(item, str) and "://" in item:
             _check_host(f"{key}[{index}]", item, findings)
 
@@ -395,18 +395,17 @@ def _check_host(where: str, pattern: str, findings: Findings) -> None:
     """A host pattern: Chromium warns "Permission '…' is unknown or URL pattern is malformed."."""
     parsed = parse_pattern(pattern, HOST_PERMISSION_SCHEMES)
     if parsed.error is not None:
-        warn(
-            findings,
-            where,
-            f"{is_value(pattern)}, not a valid match pattern ({parsed.error})",
-            'fix it to a pattern such as "https://*.example.com/*"',
+        fact = (
+            f"{where} {is_value(pattern)}, not a valid match pattern ({parsed.error}), so "
+            f"Chromium ignores it and warns"
         )
+        warn(findings, fact, HOST_PATTERN)
 
 
 def _check_theme(theme: object, findings: Findings) -> None:
     """chrome/common/extensions/manifest_handlers/theme_handler.cc."""
     if not isinstance(theme, dict):
-        refuse(findings, "theme", f"{is_value(theme)}, not an object", AN_OBJECT)
+        refuse(findings, "theme", f"{is_value(theme)}, not an object", THEME)
         return
     colors = theme.get("colors")
     for key, color in colors.items() if isinstance(colors, dict) else ():
@@ -415,8 +414,7 @@ def _check_theme(theme: object, findings: Findings) -> None:
                 findings,
                 f"theme.colors.{key}",
                 f"{is_value(color)}, not a list of 3 whole numbers (and an optional alpha)",
-                "write the colour as [red, green, blue] from 0 to 255, such as [255, 0, 0], "
-                "not as a CSS string",
+                THEME,
             )
     tints = theme.get("tints")
     for key, tint in tints.items() if isinstance(tints, dict) else ():
@@ -425,7 +423,7 @@ def _check_theme(theme: object, findings: Findings) -> None:
                 findings,
                 f"theme.tints.{key}",
                 f"{is_value(tint)}, not a list of 3 numbers",
-                "write the tint as [hue, saturation, lightness], such as [0.5, 0.5, 0.5]",
+                THEME,
             )
     images = theme.get("images")
     for key, image in images.items() if isinstance(images, dict) else ():
@@ -433,7 +431,7 @@ def _check_theme(theme: object, findings: Findings) -> None:
             (isinstance(image, str) and image)  # "" names no file: "Invalid path for theme images."
             or (isinstance(image, dict) and is_string_list(list(image.values())))
         ):
-            refuse(findings, f"theme.images.{key}", f"{is_value(image)}, not a path", A_STRING)
+            refuse(findings, f"theme.images.{key}", f"{is_value(image)}, not a path", THEME)
 
 
 def _is_color(color: object) -> bool:

@@ -13,15 +13,13 @@ import re
 from typing import Any, Final
 
 from edge_publish.package._chromium import (
-    A_BOOLEAN,
-    A_LIST_OF_STRINGS,
-    A_MATCH_PATTERN,
     is_string_list,
     is_value,
     refuse,
 )
 from edge_publish.package._findings import Findings
 from edge_publish.package._patterns import CONTENT_SCRIPT_SCHEMES, parse_pattern
+from edge_publish.package._value_rules import CONTENT_SCRIPTS, WEB_ACCESSIBLE_RESOURCES
 
 _MV3: Final = 3
 # api/extension_types.json RunAt and ExecutionWorld.
@@ -31,12 +29,6 @@ _STRING_LISTS: Final = ("exclude_matches", "css", "js", "include_globs", "exclud
 _BOOLEANS: Final = ("all_frames", "match_about_blank", "match_origin_as_fallback")
 # components/crx_file/id_util.cc IdIsValid: 32 letters from a to p.
 _EXTENSION_ID = re.compile(r"[a-pA-P]{32}")
-_SCRIPT_FIX: Final = (
-    'write each entry as {"matches": ["https://*.example.com/*"], "js": ["content.js"]}'
-)
-_RESOURCE_FIX: Final = (
-    'write each entry as {"resources": ["images/*"], "matches": ["https://*.example.com/*"]}'
-)
 
 
 def check_content_scripts(manifest: dict[str, Any], findings: Findings) -> None:
@@ -45,14 +37,14 @@ def check_content_scripts(manifest: dict[str, Any], findings: Findings) -> None:
         return
     scripts = manifest["content_scripts"]
     if not isinstance(scripts, list):
-        refuse(findings, "content_scripts", f"{is_value(scripts)}, not a list", _SCRIPT_FIX)
+        refuse(findings, "content_scripts", f"{is_value(scripts)}, not a list", CONTENT_SCRIPTS)
         return
     for index, script in enumerate(scripts):
         where = f"content_scripts[{index}]"
         if isinstance(script, dict):
             _check_script(where, script, findings)
         else:
-            refuse(findings, where, f"{is_value(script)}, not an object", _SCRIPT_FIX)
+            refuse(findings, where, f"{is_value(script)}, not an object", CONTENT_SCRIPTS)
 
 
 def _check_script(where: str, script: dict[str, Any], findings: Findings) -> None:
@@ -61,7 +53,7 @@ def _check_script(where: str, script: dict[str, Any], findings: Findings) -> Non
     for key in _STRING_LISTS:
         if key in script and not is_string_list(script[key]):
             problem = f"{is_value(script[key])}, not a list of strings"
-            refuse(findings, f"{where}.{key}", problem, A_LIST_OF_STRINGS)
+            refuse(findings, f"{where}.{key}", problem, CONTENT_SCRIPTS)
     if is_string_list(script.get("exclude_matches")):
         _check_patterns(f"{where}.exclude_matches", script["exclude_matches"], findings)
     if not script.get("js") and not script.get("css"):
@@ -69,24 +61,29 @@ def _check_script(where: str, script: dict[str, Any], findings: Findings) -> Non
             findings,
             where,
             "has no js or css file",
-            'name the script in "js" (or a stylesheet in "css"), or remove the entry',
+            CONTENT_SCRIPTS,
         )
     for key in _BOOLEANS:
         if key in script and not isinstance(script[key], bool):
-            refuse(findings, f"{where}.{key}", f"{is_value(script[key])}, not a boolean", A_BOOLEAN)
+            refuse(
+                findings,
+                f"{where}.{key}",
+                f"{is_value(script[key])}, not a boolean",
+                CONTENT_SCRIPTS,
+            )
     if "run_at" in script and script["run_at"] not in RUN_AT:
         refuse(
             findings,
             f"{where}.run_at",
             f"{is_value(script['run_at'])}, not one of {', '.join(RUN_AT)}",
-            'set it to "document_start", "document_end" or "document_idle"',
+            CONTENT_SCRIPTS,
         )
     if "world" in script and script["world"] not in WORLDS:
         refuse(
             findings,
             f"{where}.world",
             f'{is_value(script["world"])}, not "ISOLATED" or "MAIN"',
-            'set it to "ISOLATED" or "MAIN", in capitals',
+            CONTENT_SCRIPTS,
         )
 
 
@@ -94,13 +91,12 @@ def _check_matches(where: str, script: dict[str, Any], findings: Findings) -> No
     """matches: required, a non-empty list of valid patterns (ParseMatchPatterns)."""
     matches = script.get("matches")
     if "matches" not in script:
-        refuse(findings, f"{where}.matches", "is missing", A_MATCH_PATTERN)
+        refuse(findings, f"{where}.matches", "is missing", CONTENT_SCRIPTS)
     elif not is_string_list(matches) or not matches:
         problem = (
             "is an empty list" if matches == [] else f"{is_value(matches)}, not a list of strings"
         )
-        fix = f"list at least one pattern; {A_MATCH_PATTERN}"
-        refuse(findings, f"{where}.matches", problem, fix)
+        refuse(findings, f"{where}.matches", problem, CONTENT_SCRIPTS)
     else:
         _check_patterns(f"{where}.matches", matches, findings)
         if script.get("match_origin_as_fallback") is True:
@@ -120,7 +116,7 @@ def _check_fallback_paths(where: str, patterns: list[str], findings: Findings) -
                 f"{where}[{index}]",
                 f"{is_value(pattern)}, a pattern with a path, which match_origin_as_fallback "
                 "does not allow",
-                'end the pattern with "/*", or drop match_origin_as_fallback',
+                CONTENT_SCRIPTS,
             )
 
 
@@ -133,7 +129,7 @@ def _check_patterns(where: str, patterns: list[str], findings: Findings) -> None
                 findings,
                 f"{where}[{index}]",
                 f"{is_value(pattern)}, not a valid match pattern ({parsed.error})",
-                A_MATCH_PATTERN,
+                CONTENT_SCRIPTS,
             )
 
 
@@ -150,7 +146,7 @@ def check_web_accessible_resources(
                 findings,
                 "web_accessible_resources",
                 f"{is_value(resources)}, not a list of paths (manifest_version 2)",
-                A_LIST_OF_STRINGS,
+                WEB_ACCESSIBLE_RESOURCES,
             )
         return
     if not isinstance(resources, list):
@@ -158,7 +154,7 @@ def check_web_accessible_resources(
             findings,
             "web_accessible_resources",
             f"{is_value(resources)}, not a list",
-            _RESOURCE_FIX,
+            WEB_ACCESSIBLE_RESOURCES,
         )
         return
     for index, entry in enumerate(resources):
@@ -168,7 +164,7 @@ def check_web_accessible_resources(
                 findings,
                 where,
                 f"{is_value(entry)}, not an object (manifest_version 3 takes objects, not paths)",
-                _RESOURCE_FIX,
+                WEB_ACCESSIBLE_RESOURCES,
             )
         else:
             _check_resource(where, entry, findings)
@@ -182,13 +178,13 @@ def _check_resource(where: str, entry: dict[str, Any], findings: Findings) -> No
             problem = (
                 "is missing" if key not in entry else f"{is_value(value)}, not a list of strings"
             )
-            refuse(findings, f"{where}.{key}", problem, A_LIST_OF_STRINGS)
+            refuse(findings, f"{where}.{key}", problem, WEB_ACCESSIBLE_RESOURCES)
     if "use_dynamic_url" in entry and not isinstance(entry["use_dynamic_url"], bool):
         refuse(
             findings,
             f"{where}.use_dynamic_url",
             f"{is_value(entry['use_dynamic_url'])}, not a boolean",
-            A_BOOLEAN,
+            WEB_ACCESSIBLE_RESOURCES,
         )
     if (
         "matches" not in entry
@@ -199,7 +195,7 @@ def _check_resource(where: str, entry: dict[str, Any], findings: Findings) -> No
             findings,
             where,
             "has no matches or extension_ids",
-            f'say who may load the resources in "matches" or "extension_ids"; {_RESOURCE_FIX}',
+            WEB_ACCESSIBLE_RESOURCES,
         )
     matches = entry.get("matches")
     for index, pattern in enumerate(matches if is_string_list(matches) else []):
@@ -210,7 +206,7 @@ def _check_resource(where: str, entry: dict[str, Any], findings: Findings) -> No
                 findings,
                 f"{where}.matches[{index}]",
                 f"{is_value(pattern)}, not a valid match pattern ({reason})",
-                'write an origin with the path /*, such as "https://*.example.com/*"',
+                WEB_ACCESSIBLE_RESOURCES,
             )
     ids = entry.get("extension_ids")
     if is_string_list(ids):
@@ -225,7 +221,7 @@ def _check_extension_ids(where: str, ids: list[str], findings: Findings) -> None
                 findings,
                 f"{where}[{index}]",
                 f"{is_value(extension_id)}, not an extension id",
-                'write 32-letter extension ids (letters a to p), or "*" alone',
+                WEB_ACCESSIBLE_RESOURCES,
             )
     if "*" in ids and len(ids) > 1:
-        refuse(findings, where, 'has "*" beside other ids', 'write "*" alone, or only ids')
+        refuse(findings, where, 'has "*" beside other ids', WEB_ACCESSIBLE_RESOURCES)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from edge_publish.package import check_package
+from edge_publish.package._value_rules import COMMAND_PLATFORM
 from tests.package.shared import make_package, rejection, warnings_of, with_manifest
 
 
@@ -120,9 +121,9 @@ def test_a_platform_chromium_cannot_load_beside_windows_is_a_warning(tmp_path: P
     (warning,) = warnings_of(
         check_package(make_package(tmp_path, with_manifest(commands=commands)))
     )
-    assert warning.startswith(
+    assert warning == (
         "commands.go.suggested_key has no shortcut for linux and no default, so Chromium refuses "
-        'to load the extension on linux (Windows loads it); add a "default" shortcut.'
+        f"to load the extension on linux (Windows loads it); {COMMAND_PLATFORM.fix}"
     )
 
 

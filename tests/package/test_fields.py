@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from edge_publish.package import check_package
+from edge_publish.package._value_rules import HOST_PATTERN, VALUE_RULES
 from tests.package.shared import (
     make_package,
     messages_json,
@@ -21,7 +22,7 @@ MV2 = {"manifest_version": 2, "action": None, "background": {"scripts": ["backgr
 
 # (changes to the demo manifest, the start of the error that names the field and the fix)
 REFUSED: list[tuple[dict[str, Any], str]] = [
-    ({"name": ""}, 'name is empty, so Chromium refuses to load the extension; set "name"'),
+    ({"name": ""}, "name is empty, so Chromium refuses to load the extension; write name"),
     ({"short_name": ""}, 'short_name is "", not a non-empty string, so Chromium refuses'),
     ({"short_name": 7}, "short_name is 7, not a non-empty string"),
     ({"description": ["a"]}, 'description is ["a"], not a string'),
@@ -168,7 +169,7 @@ def test_values_chromium_refuses_are_errors(
     assert any(d.startswith(start) for d in details), details
     (message,) = [d for d in details if d.startswith(start)]
     assert "so Chromium refuses to load the extension; " in message
-    assert message.endswith(".")
+    assert any(message.endswith(f"; {rule.fix}") for rule in VALUE_RULES), message
 
 
 @pytest.mark.parametrize("changes", ACCEPTED, ids=[str(c)[:40] for c in ACCEPTED])
@@ -186,9 +187,9 @@ def test_a_name_that_resolves_to_empty_is_refused(tmp_path: Path) -> None:
 def test_a_malformed_host_permission_is_a_warning(tmp_path: Path) -> None:
     manifest = with_manifest(host_permissions=["https://example.com", "https://a.com/*"])
     (warning,) = warnings_of(check_package(make_package(tmp_path, manifest)))
-    assert warning.startswith(
-        'host_permissions[0] is "https://example.com", not a valid match pattern (Empty path.); '
-        "Chromium loads the extension but warns"
+    assert warning == (
+        'host_permissions[0] is "https://example.com", not a valid match pattern (Empty path.), '
+        f"so Chromium ignores it and warns; {HOST_PATTERN.fix}"
     )
 
 
