@@ -50,6 +50,24 @@ SERVICE_WORKER_TYPES: Final = ("classic", "module")
 # base::Version, as minimum_chrome_version_checker.cc reads it: dot-separated numbers, the first
 # without a leading zero.
 _CHROME_VERSION = re.compile(r"(0|[1-9][0-9]*)(\.[0-9]+)*")
+# Permissions that take no value, so that {"storage": true} is refused ("Invalid value for
+# 'permissions[storage]'."), measured against Chromium 156; an unknown name in an object is
+# only warned about, so only these known ones are refused.
+SIMPLE_PERMISSIONS: Final = frozenset(
+    {
+        "activeTab", "alarms", "background", "bookmarks", "browsingData", "clipboardRead",
+        "clipboardWrite", "contentSettings", "contextMenus", "cookies", "debugger",
+        "declarativeContent", "declarativeNetRequest", "declarativeNetRequestFeedback",
+        "declarativeNetRequestWithHostAccess", "desktopCapture", "downloads", "downloads.open",
+        "downloads.ui", "favicon", "fontSettings", "gcm", "geolocation", "history", "identity",
+        "identity.email", "idle", "management", "nativeMessaging", "notifications", "offscreen",
+        "pageCapture", "power", "printing", "privacy", "proxy", "readingList", "scripting",
+        "search", "sessions", "sidePanel", "storage", "system.cpu", "system.display",
+        "system.memory", "system.storage", "tabCapture", "tabGroups", "tabs", "topSites", "tts",
+        "ttsEngine", "unlimitedStorage", "userScripts", "webNavigation", "webRequest",
+        "webRequestAuthProvider", "webRequestBlocking",
+    }
+)  # fmt: skip
 # The newest Chromium measured (issue 21's differential run, December 2026); a higher
 # minimum_chrome_version is refused by every release up to it, so it is worth a warning.
 NEWEST_CHROMIUM: Final = 156
@@ -385,10 +403,14 @@ def _check_permission_list(key: str, value: object, findings: Findings) -> None:
         refuse(findings, key, f"{is_value(value)}, not a list", PERMISSIONS)
         return
     for index, item in enumerate(value):
+        where = f"{key}[{index}]"
         if not isinstance(item, str) and not (isinstance(item, dict) and len(item) == 1):
-            refuse(findings, f"{key}[{index}]", f"{is_value(item)}, not a string", PERMISSIONS)
+            refuse(findings, where, f"{is_value(item)}, not a string", PERMISSIONS)
+        elif isinstance(item, dict) and next(iter(item)) in SIMPLE_PERMISSIONS:
+            problem = f"{is_value(item)}, but {next(iter(item))} takes no value"
+            refuse(findings, where, problem, PERMISSIONS)
         elif isinstance(item, str) and "://" in item:
-            _check_host(f"{key}[{index}]", item, findings)
+            _check_host(where, item, findings)
 
 
 def _check_host(where: str, pattern: str, findings: Findings) -> None:

@@ -79,8 +79,9 @@ BACKGROUND: Final = Rule(
 )
 PERMISSIONS: Final = Rule(
     "`permissions`, `optional_permissions` or (MV3) `host_permissions` that are not lists of "
-    "strings",
-    "Chromium refuses to load the extension: \"Invalid value for 'permissions'.\"",
+    'strings, or a permission that takes no value given one (`{"storage": true}`)',
+    'Chromium refuses to load the extension: "Invalid value for \'permissions\'.", "Invalid '
+    "value for 'permissions[storage]'.\"",
     "error",
     'write them as lists of strings, such as ["storage"] and ["https://*.example.com/*"].',
 )

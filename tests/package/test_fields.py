@@ -55,6 +55,11 @@ REFUSED: list[tuple[dict[str, Any], str]] = [
     ({"permissions": "storage"}, 'permissions is "storage", not a list'),
     ({"permissions": ["storage", 5]}, "permissions[1] is 5, not a string"),
     ({"optional_permissions": {"a": 1}}, "optional_permissions is"),
+    (
+        {"permissions": [{"storage": True}]},
+        'permissions[0] is {"storage": true}, but storage takes',
+    ),
+    ({"optional_permissions": [{"tabs": []}]}, 'optional_permissions[0] is {"tabs": []}, but tabs'),
     ({"host_permissions": "<all_urls>"}, 'host_permissions is "<all_urls>", not a list of strings'),
     ({"host_permissions": [["https://a.com/*"]]}, "host_permissions is"),
     ({"minimum_chrome_version": 120}, "minimum_chrome_version is 120, not a version"),
@@ -134,6 +139,7 @@ ACCEPTED: list[dict[str, Any]] = [
     {"background": {"service_worker": "background.js", "type": "classic"}},
     {"permissions": ["storage", {"usbDevices": [{"vendorId": 1, "productId": 2}]}]},
     {"permissions": []},
+    {"permissions": [{"menus": True}, {"notAPermission": 1}]},  # unknown: Chromium only warns
     {"host_permissions": ["https://*.example.com/*", "*://example.org/"]},
     {
         "theme": {
