@@ -104,7 +104,7 @@ def _check_matches(where: str, script: dict[str, Any], findings: Findings) -> No
 
 
 def _check_fallback_paths(where: str, patterns: list[str], findings: Findings) -> None:
-    """With match_origin_as_fallback, each pattern's path must be * (ValidateMatchOriginAsFallback).
+    """With match_origin_as_fallback, each path must be * (content_script_utils.cc, measured).
 
     Chromium: "The path component for scripts with 'match_origin_as_fallback' must be '*'."
     """
