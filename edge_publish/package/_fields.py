@@ -74,6 +74,11 @@ NEWEST_CHROMIUM: Final = 156
 # The action keys each manifest version reads (_manifest_features.json); the others are ignored
 # with a warning.
 _ACTION_KEYS: Final = {_MV2: ("browser_action", "page_action"), _MV3: ("action",)}
+# A default_popup that cannot resolve inside the extension: a scheme (a URL, C:), //host, or a
+# control character other than tab and line breaks (which URLs drop).
+_POPUP_OUTSIDE = re.compile(
+    r"[A-Za-z][A-Za-z0-9+.-]*:|//|.*[\x00-\x08\x0b\x0c\x0e-\x1f]", re.DOTALL
+)
 # theme_handler.cc LoadColors and LoadTints: [r, g, b] (and an alpha), [h, s, l].
 _RGB: Final = 3
 _TINT_PARTS: Final = 3
@@ -268,6 +273,13 @@ def _check_action(key: str, action: object, findings: Findings) -> None:
     for field in ("default_title", "default_popup"):
         if field in action and not isinstance(action[field], str):
             refuse(findings, f"{key}.{field}", f"{is_value(action[field])}, not a string", ACTION)
+    popup = action.get("default_popup")
+    if isinstance(popup, str) and _POPUP_OUTSIDE.match(popup):
+        # ActionInfo::Load: the popup must resolve to a page of the extension ("Invalid type
+        # for 'default_popup'.", measured for a URL, C:\, //host and a control character).
+        refuse(
+            findings, f"{key}.default_popup", f"{is_value(popup)}, not a page in the zip", ACTION
+        )
     icon = action.get("default_icon")
     if isinstance(icon, dict):
         check_icons(icon, f"{key}.default_icon", findings, types=True)
