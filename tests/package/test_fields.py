@@ -189,7 +189,13 @@ def test_values_chromium_refuses_are_errors(
 
 @pytest.mark.parametrize("changes", ACCEPTED, ids=[str(c)[:40] for c in ACCEPTED])
 def test_values_chromium_loads_pass(tmp_path: Path, changes: dict[str, Any]) -> None:
-    extra = {"bg.html": "x", "icons/16.png": "x", "icons/32.png": "x", "a.png": "x"}
+    extra = {
+        "bg.html": "x",
+        "icons/16.png": "x",
+        "icons/32.png": "x",
+        "a.png": "x",
+        "images/frame.png": "x",
+    }
     check_package(make_package(tmp_path, with_manifest(**changes), extra))
 
 
