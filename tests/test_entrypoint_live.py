@@ -8,7 +8,6 @@ import math
 
 import pytest
 
-from edge_publish.simulator import Scenario
 from tests.support.credentials import API_KEY, CLIENT_ID
 
 CRX = "abpkgnmfdoeijclhabpkgnmfdoeijclh"  # the named listing scenarios' item
@@ -17,17 +16,9 @@ PLAIN_HEADERS = {"host", "user-agent", "accept", "accept-encoding", "connection"
 
 
 @pytest.fixture
-def listed(simulator):
+def listed(named):
     """A simulator running a named listing scenario, with the test suite's credentials."""
-
-    def start(name: str, **fields):
-        scenario = Scenario.load(name)
-        data = {key: getattr(scenario, key) for key in Scenario.field_names()}
-        for key in ("client_id", "api_key", "client_secret", "upload_seconds", "publish_seconds"):
-            data.pop(key)
-        return simulator(**{**data, **fields})
-
-    return start
+    return named
 
 
 def routes(sim) -> list[str]:

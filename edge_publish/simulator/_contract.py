@@ -133,6 +133,23 @@ VERDICT_NAMES: Final = frozenset({"succeeded", "failed", "unexpected", "hostile"
 LOCATION_MODES: Final = ("id", "path", "url", "none")
 LOCATION_FOR: Final = ("both", "upload", "publish")
 
+# --- The service as users meet it ------------------------------------------------------------
+# Source: users of the service, 2024-2026 tracker threads (CONTRACT.md, "More from the field").
+# - The docs list three statuses; the service does not promise the list is closed, and users met
+#   others (such as ``Queued``). A client must read any other status as "not finished".
+DOCUMENTED_STATUSES: Final = ("InProgress", "Succeeded", "Failed")
+# - ``message``, ``createdTime``, ``lastUpdatedTime`` and ``errorCode`` may be null or absent,
+#   in any status document; ``errors`` may hold objects with ``message`` or plain strings.
+NULLABLE_STATUS_FIELDS: Final = ("message", "createdTime", "lastUpdatedTime", "errorCode")
+# How a scenario's status documents show those fields: as documented, null, or left out.
+STATUS_FIELD_MODES: Final = ("documented", "null", "absent")
+# - The upload-status endpoint has answered with the publish-status schema: a publish's
+#   success message ("Successfully created submission with ID ...") for an upload.
+UPLOAD_SCHEMAS: Final = ("upload", "publish")
+# - The public listing has answered 404 in every market for weeks after a recertified
+#   extension went live again, and lags the live version by up to 24 hours.
+LISTING_LAG_HOURS: Final = 24
+
 # --- Canned bodies --------------------------------------------------------------------------
 # The API's own 404 for an unknown product or operation: the two cannot be told apart.
 NOT_FOUND_JSON: Final = b'{"statusCode":404,"message":"Not Found"}'

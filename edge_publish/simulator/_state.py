@@ -22,6 +22,7 @@ from edge_publish.simulator._contract import (
     API_ROUTES,
     GENERIC_FAILURE,
     HOSTILE_TEXT,
+    NULLABLE_STATUS_FIELDS,
     PUBLISH_ERRORS,
     ROUTES,
     TOKEN_LIFETIME,
@@ -55,8 +56,35 @@ class Verdict:
     bare: bool = False
 
 
+@dataclass(frozen=True)
+class StatusStyle:
+    """How the status documents stray from the reference, as users met them (`_contract`).
+
+    ``waiting`` is the status shown until the verdict (``InProgress``, or one the API does not
+    document); ``fields`` shows the nullable fields as documented, ``null`` or ``absent``;
+    ``upload_schema`` ``publish`` answers upload-status polls with the publish's schema.
+    """
+
+    waiting: str = "InProgress"
+    fields: str = "documented"
+    upload_schema: str = "upload"
+
+    def apply(self, document: JSONDict) -> JSONDict:
+        """*document* with the nullable fields as this style shows them."""
+        if self.fields == "null":
+            document.update(dict.fromkeys(NULLABLE_STATUS_FIELDS))
+        elif self.fields == "absent":
+            for key in NULLABLE_STATUS_FIELDS:
+                document.pop(key, None)
+        return document
+
+
 def build_verdict(spec: str | dict[str, Any], kind: str, submission_id: str) -> Verdict:
-    """Turn a verdict spec into the fields the status route will show."""
+    """Turn a verdict spec into the fields the status route will show.
+
+    *kind* is the schema the status is shown in: an upload's, unless the scenario answers
+    upload-status polls with the publish's (`StatusStyle.upload_schema`).
+    """
     if isinstance(spec, dict):
         return Verdict("custom", copy.deepcopy(spec), ok=spec.get("status") == "Succeeded")
     if spec == "succeeded":
@@ -110,19 +138,22 @@ class Operation:
     package_size: int | None = None
     package_sha256: str | None = None
     notes_size: int | None = None
+    style: StatusStyle = StatusStyle()
 
     def status_document(self, now: float) -> JSONDict:
         """The status route's JSON at time ``now``."""
         if now < self.done_at:
-            return {
-                "id": self.id,
-                "createdTime": iso_time(self.created),
-                "lastUpdatedTime": iso_time(self.created),
-                "status": "InProgress",
-                "message": None,
-                "errorCode": None,
-                "errors": None,
-            }
+            return self.style.apply(
+                {
+                    "id": self.id,
+                    "createdTime": iso_time(self.created),
+                    "lastUpdatedTime": iso_time(self.created),
+                    "status": self.style.waiting,
+                    "message": None,
+                    "errorCode": None,
+                    "errors": None,
+                }
+            )
         if self.verdict.bare:
             return {"id": self.id, **copy.deepcopy(self.verdict.fields)}
         document: JSONDict = {
@@ -131,7 +162,7 @@ class Operation:
             "lastUpdatedTime": iso_time(self.done_at),
         }
         document.update(copy.deepcopy(self.verdict.fields))
-        return document
+        return self.style.apply(document)
 
     def journal_entry(self) -> JSONDict:
         """The operation as the journal shows it (``done_at`` null when it never settles)."""
@@ -246,7 +277,12 @@ class State:
             self.op_counts[kind] += 1
             spec = self.scenario.verdict_spec(kind, self.op_counts[kind])
             submission_id = str(uuid.uuid4())
-            verdict = build_verdict(spec, kind, submission_id)
+            scenario = self.scenario
+            style = StatusStyle(
+                scenario.waiting_status, scenario.status_fields, scenario.upload_schema
+            )
+            schema = "publish" if style.upload_schema == "publish" else kind
+            verdict = build_verdict(spec, schema, submission_id)
             state = self.products.setdefault(product_id.lower(), ProductState())
             if kind == "publish":
                 verdict = self.apply_rules(state, verdict, now, submission_id)
@@ -266,6 +302,7 @@ class State:
                 package_size=package_size,
                 package_sha256=package_sha256,
                 notes_size=notes_size,
+                style=style,
             )
             self.operations[operation.id] = operation
             if verdict.ok and kind == "upload":
