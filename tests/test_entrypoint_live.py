@@ -130,14 +130,31 @@ def test_a_listing_that_cannot_be_read_is_a_warning_and_the_publish_goes_on(
     assert "1.2.3 is in certification" in run.summary
 
 
-def test_a_listing_that_never_answers_times_out_into_a_warning(listed, act):
-    # The listing's timeout is 10 s: this test waits for it once.
-    sim = listed("listing-live", faults=[{"route": "listing", "kind": "stall"}])
-    run = publish(act, sim)
+STALL = {"faults": [{"route": "listing", "kind": "stall"}]}
+
+
+@pytest.mark.parametrize(
+    ("scenario", "mode", "said"),
+    [
+        (("listing-live", STALL), {}, "did not answer within 10 s"),
+        # A byte every 1.5 s: every read is quick, the whole answer would take half an hour.
+        (("listing-trickle", {}), {"upload_only": "true"}, "did not finish its answer within 10 s"),
+    ],
+)
+def test_a_listing_that_does_not_answer_in_time_is_a_warning_and_holds_nothing(
+    listed, act, scenario, mode, said
+):
+    # The listing's 10 s bound the whole request: each case waits for it once.
+    name, fields = scenario
+    sim = listed(name, **fields)
+    run = publish(act, sim, **mode)
     assert run.returncode == 0, run.log
-    assert run.outputs["result"] == "published"
+    assert run.outputs["result"] == ("uploaded" if mode else "published")
+    assert run.outputs["live-version"] == ""
     [warning] = [w for w in annotations(run, "warning") if "Live version" in w]
-    assert "did not answer within 10 s" in warning
+    assert said in warning
+    assert routes(sim).count("listing") == 1  # the journal records a stalled one when it ends
+    assert "upload" in routes(sim)
 
 
 # --- the review watch ----------------------------------------------------------------------

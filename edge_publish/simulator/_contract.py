@@ -222,6 +222,8 @@ class Response:
     """A complete answer, written in one piece (no Nagle delay between headers and body).
 
     ``operation_id`` and ``verdict`` are notes for the journal, not part of the answer.
+    ``trickle`` > 0 sends the body one byte at a time, that many seconds apart (the headers
+    first, at once), as a listing has been seen to.
     """
 
     status: int
@@ -230,6 +232,7 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     operation_id: str | None = None
     verdict: str | None = None
+    trickle: float = 0.0
 
     def set_header(self, name: str, value: str) -> None:
         """Set a header, replacing any of the same name (names are case-insensitive)."""
