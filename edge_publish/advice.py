@@ -106,8 +106,10 @@ ADVICE: Final[dict[str, str]] = {
         "listed; if the listing is only down for a while, the next scheduled run will tell."
     ),
     "ReviewOverdue": (
-        "Contact Microsoft support through Partner Center (Help and support) with the product "
-        "id and the version in review: Microsoft's own tracker points there for stuck reviews."
+        "Check the product in Partner Center first: the version may have been rejected, its "
+        "publish may have failed, or it was never submitted. If it is still in review, contact "
+        "Microsoft support through Partner Center (Help and support) with the product id and "
+        "the version: Microsoft's own tracker points there for stuck reviews."
     ),
     "Unexpected": (
         "This is a bug in edge-publish: please report it with the log (secrets are masked)."

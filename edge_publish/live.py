@@ -8,9 +8,9 @@ through the `RunnerUI`. Versions are compared as Chromium compares them (`parse_
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
-from edge_publish.constants import CERTIFICATION_BUSINESS_DAYS
+from edge_publish.constants import CERTIFICATION_BUSINESS_DAYS, LISTING_LAG_HOURS
 from edge_publish.errors import InvalidPackage, ReviewOverdue, StoreListingUnavailable
 from edge_publish.log import get_logger
 from edge_publish.package import parse_version
@@ -32,6 +32,28 @@ class LiveUI(Protocol):
 
     def notice(self, message: str, title: str) -> None:
         """Show a notice annotation."""
+
+
+# What a version that is not live yet can mean: the listing cannot tell these apart.
+NOT_LIVE_MEANINGS: Final = (
+    f"it is in review (certification can take up to {CERTIFICATION_BUSINESS_DAYS} business days)",
+    "its review rejected it (Partner Center shows why)",
+    "its publish failed, or never reached the store",
+    "it was never submitted",
+    f"it went live within the last {LISTING_LAG_HOURS} hours, and the listing has not caught up",
+)
+
+
+def not_live_lines() -> list[str]:
+    """The summary's lines on what a version that is not live yet can mean."""
+    return [
+        "The public listing cannot tell why the expected version is not live yet. It may be that:",
+        "",
+        *(f"- {meaning};" for meaning in NOT_LIVE_MEANINGS[:-1]),
+        f"- {NOT_LIVE_MEANINGS[-1]}.",
+        "",
+        "Partner Center shows which.",
+    ]
 
 
 def in_review_line(live: str, version: str) -> str:
@@ -99,11 +121,14 @@ def business_days(start: dt.date, end: dt.date) -> int:
 def check_live(
     settings: Settings, outcome: Outcome, ui: LiveUI, read: Callable[[], str], today: dt.date
 ) -> None:
-    """The review watch: is expect-version live, still in review, or overdue?
+    """The review watch: is expect-version live, not live yet, or not live for too long?
+
+    The listing tells only what is served: a version not live yet may be in review, rejected,
+    failed to publish, never submitted, or live but not yet on the listing (`NOT_LIVE_MEANINGS`).
 
     Raises:
         StoreListingUnavailable: the listing cannot be read (here, that is the whole job).
-        ReviewOverdue: still in review after review-days-limit business days.
+        ReviewOverdue: still not live after review-days-limit business days.
     """
     expect = settings.expect_version
     outcome.expect_version = expect
@@ -119,16 +144,16 @@ def check_live(
                 "A newer version is live",
             )
         return
-    outcome.result = "in-review"
+    outcome.result = "not-live"
     since = settings.in_review_since
     if since is None:
-        log.info("in review", live=live, expected=expect)
+        log.info("not live yet", live=live, expected=expect)
         return
     outcome.review_days = days = business_days(since, today)
-    log.info("in review", live=live, expected=expect, business_days=days)
+    log.info("not live yet", live=live, expected=expect, business_days=days)
     if days > settings.review_days_limit:
         raise ReviewOverdue(
-            f"Version {expect} of product {settings.product_id} has been in review for {days} "
+            f"Version {expect} of product {settings.product_id} is still not live {days} "
             f"business days since {since.isoformat()}, over review-days-limit "
             f"({settings.review_days_limit}); the store still serves {live}."
         )

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from edge_publish.errors import EdgePublishError
     from edge_publish.package import Finding
 
-Result = Literal["published", "uploaded", "validated", "authorized", "live", "in-review", "failed"]
+Result = Literal["published", "uploaded", "validated", "authorized", "live", "not-live", "failed"]
 Mode = Literal[
     "publish", "upload-only", "dry-run", "check-credentials", "check-live", "publish-only", "resume"
 ]
@@ -70,7 +70,7 @@ class Outcome:
     tolerated: EdgePublishError | None = None  # an error listed in treat-as-success
     live_version: str = ""  # what the public store listing served, when it was read
     expect_version: str = ""  # check-live: the version that should be live
-    review_days: int | None = None  # check-live: business days in review so far
+    review_days: int | None = None  # check-live: business days since in-review-since
 
     @property
     def error_code(self) -> str:

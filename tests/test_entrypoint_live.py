@@ -11,6 +11,7 @@ import pytest
 from tests.support.credentials import API_KEY, CLIENT_ID
 
 CRX = "abpkgnmfdoeijclhabpkgnmfdoeijclh"  # the named listing scenarios' item
+TYPO_YEAR = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=3652)).isoformat()
 # What an HTTP client sends by itself; anything else reaching the listing would be ours.
 PLAIN_HEADERS = {"host", "user-agent", "accept", "accept-encoding", "connection"}
 
@@ -178,15 +179,16 @@ def test_check_live_says_live_with_a_notice_when_a_newer_version_is_served(liste
     assert "newer than expect-version 1.2.3" in notice
 
 
-def test_check_live_says_in_review_while_the_old_version_is_served(listed, act):
+def test_check_live_says_not_live_while_the_old_version_is_served(listed, act):
     sim = listed("listing-behind")
     today = dt.datetime.now(dt.UTC).date().isoformat()
     run = watch(act, sim, expect_version="1.2.3", in_review_since=today)
     assert run.returncode == 0, run.log
-    assert run.outputs["result"] == "in-review"
+    assert run.outputs["result"] == "not-live"
     assert run.outputs["live-version"] == "1.2.2"
-    assert "still in review" in run.summary
-    assert "| In review | 0 business day(s) |" in run.summary
+    assert "Not live yet: the store does not serve the expected version" in run.summary
+    assert "- it was never submitted;" in run.summary
+    assert "| Not live for | 0 business day(s) |" in run.summary
 
 
 def test_check_live_fails_with_review_overdue_past_the_limit(listed, act):
@@ -197,7 +199,9 @@ def test_check_live_fails_with_review_overdue_past_the_limit(listed, act):
     message = run.outputs["error-message"]
     assert "Version 1.2.3 of product d34f98f5-f9b7-42b1-bebb-98707202b21d" in message
     assert "since 2026-01-05, over review-days-limit (7)" in message
-    assert "Contact Microsoft support" in annotations(run, "error")[0]
+    advice = annotations(run, "error")[0]
+    assert "Check the product in Partner Center first" in advice
+    assert advice.index("Partner Center first") < advice.index("contact Microsoft support")
     assert routes(sim) == ["listing"]
 
 
@@ -218,7 +222,7 @@ def test_check_live_fails_when_the_listing_cannot_be_read(listed, act):
 
 
 @pytest.mark.parametrize(
-    ("review_seconds", "result", "live"), [(0.0, "live", "1.2.3"), (math.inf, "in-review", "1.2.2")]
+    ("review_seconds", "result", "live"), [(0.0, "live", "1.2.3"), (math.inf, "not-live", "1.2.2")]
 )
 def test_a_published_version_goes_live_once_its_review_ends(
     listed, act, review_seconds, result, live
@@ -242,6 +246,11 @@ def test_a_published_version_goes_live_once_its_review_ends(
         ({"crx_id": "not-a-crx-id"}, "copy it from the end of the store listing's URL"),
         ({"store_url": "http://store.example"}, "`store-url` must use https://"),
         ({"in_review_since": "yesterday"}, "`in-review-since` must be a date like"),
+        # A typo'd year would count no business day, and silently disable the watch.
+        (
+            {"in_review_since": TYPO_YEAR},
+            f"`in-review-since` must not be in the future, got {TYPO_YEAR}",
+        ),
         ({"review_days_limit": "0"}, "`review-days-limit` must be a whole number of days"),
     ],
 )

@@ -95,7 +95,7 @@ def test_a_package_version_outside_the_rule_is_not_compared():
 # --- the watch -----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("live", "result", "notices"),
-    [("1.2.3", "live", 0), ("1.3", "live", 1), ("1.2.2", "in-review", 0)],
+    [("1.2.3", "live", 0), ("1.3", "live", 1), ("1.2.2", "not-live", 0)],
 )
 def test_the_watch_compares_the_live_version_with_the_expected_one(live, result, notices):
     outcome, ui = Outcome(), UI()
@@ -110,7 +110,7 @@ def test_the_watch_counts_business_days_in_review_up_to_the_limit():
     outcome = Outcome()
     since = MONDAY - dt.timedelta(days=9)  # Saturday 2025-12-27: 6 business days to Monday
     check_live(watch_settings(in_review_since=since), outcome, UI(), serves("1.2.2"), MONDAY)
-    assert (outcome.result, outcome.review_days) == ("in-review", 6)
+    assert (outcome.result, outcome.review_days) == ("not-live", 6)
 
 
 def test_past_the_limit_the_watch_fails_with_review_overdue():
@@ -119,7 +119,7 @@ def test_past_the_limit_the_watch_fails_with_review_overdue():
     with pytest.raises(ReviewOverdue) as info:
         check_live(settings, outcome, UI(), serves("1.2.2"), MONDAY)
     assert info.value.message == (
-        f"Version 1.2.3 of product {GUID} has been in review for 8 business days since "
+        f"Version 1.2.3 of product {GUID} is still not live 8 business days since "
         "2025-12-24, over review-days-limit (5); the store still serves 1.2.2."
     )
     assert outcome.review_days == 8

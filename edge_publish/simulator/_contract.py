@@ -147,8 +147,8 @@ STATUS_FIELD_MODES: Final = ("documented", "null", "absent")
 #   success message ("Successfully created submission with ID ...") for an upload.
 UPLOAD_SCHEMAS: Final = ("upload", "publish")
 # - The public listing has answered 404 in every market for weeks after a recertified
-#   extension went live again, and lags the live version by up to 24 hours.
-LISTING_LAG_HOURS: Final = 24
+#   extension went live again, and lags the live version by up to 24 hours (the
+#   ``listing-delisted`` scenario's 404, and ``review_seconds``, stand for both).
 
 # --- Canned bodies --------------------------------------------------------------------------
 # The API's own 404 for an unknown product or operation: the two cannot be told apart.
