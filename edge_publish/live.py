@@ -34,6 +34,9 @@ class LiveUI(Protocol):
         """Show a notice annotation."""
 
 
+# A fact of the store (the publish's ``SubmissionValidationError``: the version "must be greater
+# than the published version").
+SAME_VERSION_REFUSED: Final = "The store refuses a publish of the version that is live."
 # What a version that is not live yet can mean: the listing cannot tell these apart.
 NOT_LIVE_MEANINGS: Final = (
     f"it is in review (certification can take up to {CERTIFICATION_BUSINESS_DAYS} business days)",
@@ -98,6 +101,16 @@ def precheck(settings: Settings, outcome: Outcome, ui: LiveUI, read: Callable[[]
             extension_name=outcome.extension_name,
             extension_version=outcome.extension_version,
         )
+    if package == served and settings.upload_only:
+        # The upload goes on: the store validates the draft, which it would not otherwise
+        # until the next version bump.
+        ui.notice(
+            f"Version {outcome.extension_version} is already live in the store (crx-id "
+            f"{settings.crx_id}); the package is uploaded anyway, for the store to validate "
+            f"the draft. {SAME_VERSION_REFUSED}",
+            "Already live",
+        )
+        return False
     if package == served:
         outcome.result = "live"
         ui.notice(
@@ -107,6 +120,18 @@ def precheck(settings: Settings, outcome: Outcome, ui: LiveUI, read: Callable[[]
         )
         return True
     return False
+
+
+def same_version_lines(outcome: Outcome) -> list[str]:
+    """The summary's lines when the package's version is the live one, else none."""
+    package, live = parse_version(outcome.extension_version), parse_version(outcome.live_version)
+    if package is None or package != live:
+        return []
+    if outcome.result == "live":
+        refused = SAME_VERSION_REFUSED[0].lower() + SAME_VERSION_REFUSED[1:]
+        rebuilt = "If the package was rebuilt since this version was published, raise its version"
+        return [f"{rebuilt} in manifest.json: {refused}", ""]
+    return [f"The store serves this version already. {SAME_VERSION_REFUSED}", ""]
 
 
 def business_days(start: dt.date, end: dt.date) -> int:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Final
 from edge_publish.advice import advice_for
 from edge_publish.constants import PARTNER_CENTER_PRODUCT_URL
 from edge_publish.files import human_size
-from edge_publish.live import in_review_line, not_live_lines
+from edge_publish.live import in_review_line, not_live_lines, same_version_lines
 from edge_publish.outcome import PUBLISHES, UPLOADS
 
 if TYPE_CHECKING:
@@ -33,7 +33,6 @@ _HEADLINE: Final = {
         "✅ Microsoft Edge Add-ons accepted the credentials; nothing was sent"
     ),
     ("publish", "live"): "✅ Already live in Microsoft Edge Add-ons: nothing was sent",
-    ("upload-only", "live"): "✅ Already live in Microsoft Edge Add-ons: nothing was sent",
     ("check-live", "live"): "✅ Live in Microsoft Edge Add-ons",
     ("check-live", "not-live"): "⏳ Not live yet: the store does not serve the expected version",
     ("check-live", "failed"): "❌ The review watch failed",
@@ -127,7 +126,7 @@ def _what_is_live(outcome: Outcome) -> list[str]:
         return [in_review_line(outcome.live_version, outcome.extension_version), ""]
     if outcome.result == "not-live":
         return [*not_live_lines(), ""]
-    return []
+    return same_version_lines(outcome)
 
 
 def _live_rows(outcome: Outcome) -> list[str]:

@@ -68,10 +68,9 @@ def test_a_package_older_than_the_live_version_stops_before_any_api_request(list
     assert "Raise the version in manifest.json" in annotations(run, "error")[0]
 
 
-@pytest.mark.parametrize("mode", [{}, {"upload_only": "true"}])
-def test_a_package_already_live_ends_the_run_with_nothing_sent(listed, act, mode):
+def test_a_package_already_live_ends_a_publish_run_with_nothing_sent(listed, act):
     sim = listed("listing-live")
-    run = publish(act, sim, **mode)
+    run = publish(act, sim)
     assert run.returncode == 0, run.log
     assert run.outputs["result"] == "live"
     assert run.outputs["live-version"] == "1.2.3"
@@ -79,7 +78,24 @@ def test_a_package_already_live_ends_the_run_with_nothing_sent(listed, act, mode
     [notice] = annotations(run, "notice")
     assert "1.2.3 is already live" in notice
     assert "Already live" in run.summary
+    assert "If the package was rebuilt since this version was published, raise" in run.summary
     assert_nothing_but_plain_headers_reached_the_listing(sim)
+
+
+def test_a_package_already_live_is_uploaded_anyway_with_upload_only(listed, act):
+    # Skipping it would leave the draft unvalidated until the next version bump.
+    sim = listed("listing-live")
+    run = publish(act, sim, upload_only="true")
+    assert run.returncode == 0, run.log
+    assert (run.outputs["result"], run.outputs["upload-status"]) == ("uploaded", "Succeeded")
+    assert run.outputs["live-version"] == "1.2.3"
+    assert routes(sim)[:2] == ["listing", "upload"]
+    assert "publish" not in routes(sim)
+    [notice] = annotations(run, "notice")
+    assert "1.2.3 is already live" in notice
+    assert "uploaded anyway" in notice
+    assert "a publish of the version that is live" in notice
+    assert "The store serves this version already." in run.summary
 
 
 def test_a_newer_package_is_published_and_the_summary_says_what_is_live(listed, act):

@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from edge_publish.errors import InvalidPackage, ReviewOverdue, StoreListingUnavailable
-from edge_publish.live import business_days, check_live, in_review_line, precheck
+from edge_publish.live import (
+    business_days,
+    check_live,
+    in_review_line,
+    precheck,
+    same_version_lines,
+)
 from edge_publish.outcome import Outcome
 from edge_publish.settings import Settings
 
@@ -36,8 +42,10 @@ def unreadable():
     raise StoreListingUnavailable("The store listing of crx-id x answered 404.")
 
 
-def publish_settings() -> Settings:
-    return Settings(product_id=GUID, zip_path="x.zip", client_id="c", api_key="k-1234", crx_id=CRX)
+def publish_settings(**fields) -> Settings:
+    return Settings(
+        product_id=GUID, zip_path="x.zip", client_id="c", api_key="k-1234", crx_id=CRX, **fields
+    )
 
 
 def watch_settings(**fields) -> Settings:
@@ -66,6 +74,39 @@ def test_an_equal_version_is_live_and_the_run_is_done(live):
     [(title, message)] = ui.notices
     assert title == "Already live"
     assert "1.2.3 is already live" in message
+
+
+@pytest.mark.parametrize("live", ["1.2.3", "1.2.3.0"])
+def test_an_equal_version_with_upload_only_is_uploaded_anyway_with_a_notice(live):
+    # Skipping the upload would leave the draft unvalidated until the next version bump.
+    outcome, ui = Outcome(extension_version="1.2.3"), UI()
+    assert precheck(publish_settings(upload_only=True), outcome, ui, serves(live)) is False
+    assert outcome.result == "failed"  # not decided yet: the upload comes next
+    assert outcome.live_version == live
+    [(title, message)] = ui.notices
+    assert title == "Already live"
+    assert "1.2.3 is already live in the store" in message
+    assert "uploaded anyway, for the store to validate the draft" in message
+    assert message.endswith("The store refuses a publish of the version that is live.")
+
+
+def test_the_summary_lines_for_an_equal_version_say_what_a_publish_of_it_meets():
+    live = same_version_lines(
+        Outcome(result="live", extension_version="1.2.3", live_version="1.2.3")
+    )
+    assert live[0].startswith("If the package was rebuilt since this version was published, raise")
+    assert live[0].endswith("the store refuses a publish of the version that is live.")
+    uploaded = Outcome(result="uploaded", extension_version="1.2.3", live_version="1.2.3.0")
+    assert (
+        "The store refuses a publish of the version that is live."
+        in same_version_lines(uploaded)[0]
+    )
+    for other in (
+        Outcome(result="uploaded", extension_version="1.2.4", live_version="1.2.3"),
+        Outcome(result="live", extension_version="", live_version="1.2.3"),  # check-live
+        Outcome(result="uploaded", extension_version="1.2.3", live_version=""),
+    ):
+        assert same_version_lines(other) == []
 
 
 def test_a_higher_version_goes_on_quietly():
