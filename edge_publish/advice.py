@@ -103,7 +103,8 @@ ADVICE: Final[dict[str, str]] = {
     ),
     "StoreListingUnavailable": (
         "Check crx-id against the end of the store listing's URL, and that the extension is "
-        "listed; if the listing is only down for a while, the next scheduled run will tell."
+        "listed; if the listing is only down for a while, the next scheduled run will tell "
+        "(after a recertification, a 404 has lasted weeks: Partner Center shows what is live)."
     ),
     "ReviewOverdue": (
         "Check the product in Partner Center first: the version may have been rejected, its "

@@ -119,7 +119,11 @@ class _Read:
 
 def _refusal(status: int) -> str:
     if status == _NOT_FOUND:
-        return "answered 404: the store lists no item with this id (delisted, or not this id)."
+        return (
+            "answered 404: the store lists no item with this id (not this extension's, "
+            "delisted, or, as users have seen for weeks after a recertified extension went "
+            "live again, missing in every market)."
+        )
     if status in _REDIRECTS:
         return f"answered {status}, a redirect, which edge-publish does not follow."
     return f"answered HTTP {status}."

@@ -235,6 +235,9 @@ def test_check_live_fails_when_the_listing_cannot_be_read(listed, act):
     assert run.returncode == 1, run.log
     assert run.outputs["error-code"] == "StoreListingUnavailable"
     assert "answered 404" in run.outputs["error-message"]
+    # Users have seen it for weeks after a recertification: the message and advice say so.
+    assert "for weeks after a recertified extension went live again" in run.outputs["error-message"]
+    assert "a 404 has lasted weeks: Partner Center shows what is live" in run.log
 
 
 @pytest.mark.parametrize(

@@ -84,6 +84,11 @@ def test_an_answer_other_than_200_is_unavailable(status, said):
     assert len(seen) == 1  # no redirect followed, no retry
 
 
+def test_a_404_names_the_weeks_long_404_after_a_recertification():
+    message = unavailable(serve(404))
+    assert "for weeks after a recertified extension went live again" in message
+
+
 @pytest.mark.parametrize(
     "body",
     [b"<!DOCTYPE html><html></html>", b"", b"\xff\xfe", b'{"version": "1.2.2"', b"nan"],
