@@ -138,8 +138,10 @@ LOCATION_FOR: Final = ("both", "upload", "publish")
 # - The docs list three statuses; the service does not promise the list is closed, and users met
 #   others (such as ``Queued``). A client must read any other status as "not finished".
 DOCUMENTED_STATUSES: Final = ("InProgress", "Succeeded", "Failed")
+STRAY_STATUS: Final = "Queued"  # the example users gave; seeded chaos shows it
 # - ``message``, ``createdTime``, ``lastUpdatedTime`` and ``errorCode`` may be null or absent,
-#   in any status document; ``errors`` may hold objects with ``message`` or plain strings.
+#   in any status document (``errorCode`` where it is empty: a coded failure keeps its code);
+#   ``errors`` may hold objects with ``message`` or plain strings.
 NULLABLE_STATUS_FIELDS: Final = ("message", "createdTime", "lastUpdatedTime", "errorCode")
 # How a scenario's status documents show those fields: as documented, null, or left out.
 STATUS_FIELD_MODES: Final = ("documented", "null", "absent")

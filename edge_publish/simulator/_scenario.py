@@ -86,6 +86,8 @@ _CHAOS: Final = {
         "rate": {"type": "number", "minimum": 0, "maximum": 1},
         "seed": {"type": ["integer", "string"]},
         "kinds": {"type": "array", "minItems": 1, "items": {"enum": list(FAULT_KINDS)}},
+        # Each operation's status documents stray from the reference as users met them.
+        "strays": {"type": "boolean"},
     },
 }
 SCENARIO_SCHEMA: Final = {
@@ -241,7 +243,9 @@ class Scenario:
         location: The 202's ``Location``: ``id``, ``path``, ``url`` or ``none``.
         location_for: Which 202 routes use ``location`` (the others use ``id``).
         faults: Faults by route and request number (see `FAULT_KINDS`).
-        chaos: Seeded random faults: ``{"rate", "seed", "kinds"}``, or None.
+        chaos: Seeded random faults: ``{"rate", "seed", "kinds"}``, or None. With
+            ``"strays": true``, each operation also draws how its status documents stray from
+            the reference (`_state.StatusStyle`), from a generator of its own.
         product_rules: Whether ``NoModulesUpdated`` follows state (the one-in-review rule,
             ``InProgressSubmission``, always does).
         review_seconds: How long a successful publish stays in review: ``InProgressSubmission``

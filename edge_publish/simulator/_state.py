@@ -25,7 +25,10 @@ from edge_publish.simulator._contract import (
     NULLABLE_STATUS_FIELDS,
     PUBLISH_ERRORS,
     ROUTES,
+    STATUS_FIELD_MODES,
+    STRAY_STATUS,
     TOKEN_LIFETIME,
+    UPLOAD_SCHEMAS,
     JSONDict,
     Request,
     Response,
@@ -70,11 +73,19 @@ class StatusStyle:
     upload_schema: str = "upload"
 
     def apply(self, document: JSONDict) -> JSONDict:
-        """*document* with the nullable fields as this style shows them."""
-        if self.fields == "null":
-            document.update(dict.fromkeys(NULLABLE_STATUS_FIELDS))
-        elif self.fields == "absent":
-            for key in NULLABLE_STATUS_FIELDS:
+        """*document* with the nullable fields as this style shows them.
+
+        A failure's ``errorCode`` is kept: users met it null or absent where it was empty,
+        and without it a coded refusal would read as the generic failure.
+        """
+        if self.fields == "documented":
+            return document
+        for key in NULLABLE_STATUS_FIELDS:
+            if key == "errorCode" and document.get(key):
+                continue
+            if self.fields == "null":
+                document[key] = None
+            else:
                 document.pop(key, None)
         return document
 
@@ -216,12 +227,31 @@ class State:
         self.products: dict[str, ProductState] = {}
         self.listing = None if scenario.listing is None else StoreListing(scenario.listing)
         self.rng = self.new_rng()
+        self.strays_rng = self.new_rng("strays")
         self.reset()
 
-    def new_rng(self) -> random.Random:
-        """The chaos generator, seeded from the scenario so runs are reproducible."""
+    def new_rng(self, stream: str = "") -> random.Random:
+        """A chaos generator, seeded from the scenario so runs are reproducible.
+
+        *stream* names a generator apart from the faults' (``strays``), so that drawing from
+        it leaves the faults' sequence as it was.
+        """
         seed = (self.scenario.chaos or {}).get("seed", 0)
-        return random.Random(seed)  # noqa: S311 - fault injection, not cryptography
+        return random.Random(f"{seed}/{stream}" if stream else seed)  # noqa: S311 - not crypto
+
+    def status_style(self) -> StatusStyle:
+        """How a new operation's status documents look (called with the lock held)."""
+        scenario = self.scenario
+        if not (scenario.chaos or {}).get("strays"):
+            return StatusStyle(
+                scenario.waiting_status, scenario.status_fields, scenario.upload_schema
+            )
+        rng = self.strays_rng
+        return StatusStyle(
+            rng.choice(("InProgress", STRAY_STATUS)),
+            rng.choice(STATUS_FIELD_MODES),
+            rng.choice(UPLOAD_SCHEMAS),
+        )
 
     def reset(self) -> None:
         """Forget the journal, operations, counters and product state; re-seed chaos."""
@@ -234,6 +264,7 @@ class State:
             if self.listing is not None:
                 self.listing.reset()
             self.rng = self.new_rng()
+            self.strays_rng = self.new_rng("strays")
 
     # --- faults ---------------------------------------------------------------------------
     def choose_fault(self, route: str) -> Fault | None:
@@ -277,10 +308,7 @@ class State:
             self.op_counts[kind] += 1
             spec = self.scenario.verdict_spec(kind, self.op_counts[kind])
             submission_id = str(uuid.uuid4())
-            scenario = self.scenario
-            style = StatusStyle(
-                scenario.waiting_status, scenario.status_fields, scenario.upload_schema
-            )
+            style = self.status_style()
             schema = "publish" if style.upload_schema == "publish" else kind
             verdict = build_verdict(spec, schema, submission_id)
             state = self.products.setdefault(product_id.lower(), ProductState())

@@ -452,3 +452,43 @@ def test_errors_as_plain_strings_are_shown_as_the_scenario_lists_them(
 def test_a_verdict_cannot_be_the_waiting_status(status: str) -> None:
     with pytest.raises(ValueError, match="waiting_status"):
         Scenario(waiting_status=status)
+
+
+def stray_styles(seed: int, *, strays: bool = True, count: int = 40) -> list[Any]:
+    """The status styles and chosen faults of *count* operations under seeded chaos."""
+    from edge_publish.simulator._state import State
+
+    chaos = {"rate": 0.5, "seed": seed, "kinds": ["429", "500"], "strays": strays}
+    state = State(Scenario(chaos=chaos))
+    styles, faults = [], []
+    for _ in range(count):
+        faults.append(state.choose_fault("upload_status"))
+        styles.append(state.create_operation("upload", PRODUCT).style)
+    return [styles, faults]
+
+
+def test_seeded_chaos_may_make_the_status_documents_stray_reproducibly() -> None:
+    styles, _ = stray_styles(3)
+    assert styles == stray_styles(3)[0]
+    assert styles != stray_styles(4)[0]
+    assert {style.waiting for style in styles} == {"InProgress", "Queued"}
+    assert {style.fields for style in styles} == {"documented", "null", "absent"}
+    assert {style.upload_schema for style in styles} == {"upload", "publish"}
+
+
+def test_strays_leave_the_faults_sequence_as_it_was() -> None:
+    _, with_strays = stray_styles(3)
+    styles, without = stray_styles(3, strays=False)
+    assert with_strays == without
+    assert {style.waiting for style in styles} == {"InProgress"}
+
+
+@pytest.mark.parametrize("fields", ["null", "absent"])
+def test_a_coded_failure_keeps_its_code_whatever_the_style(
+    start: StartSim, connect: Connect, fields: str
+) -> None:
+    client = connect(start(status_fields=fields, publish_seconds=0.1))
+    published_and_settled(client)  # the first submission, now in review
+    done = published_and_settled(client)
+    assert done["errorCode"] == "InProgressSubmission"
+    assert done.get("message") is None
