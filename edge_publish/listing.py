@@ -3,8 +3,8 @@
 ``GET {store-url}/addons/getproductdetailsbycrxid/{crx id}`` answers without credentials. It is
 undocumented, so it is read defensively: its own HTTP client with no credential in it, no
 redirect followed, a short timeout for the whole request (not for each read: a listing that
-trickles a byte at a time is cut off too), a capped body, and nothing trusted beyond the ``version``
-string, which must keep Chromium's version rule. Every way it can fail is one error,
+trickles a byte at a time is cut off too), a capped body, and nothing trusted beyond the
+``version`` string, which must keep Chromium's version rule. Every way it can fail is one error,
 `StoreListingUnavailable`; the caller decides whether that stops the run. This module speaks
 HTTP only: what the run does with the version is `edge_publish.live`'s business.
 """
