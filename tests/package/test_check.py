@@ -59,12 +59,17 @@ def test_bad_mode_is_invalid_input(tmp_path: Path) -> None:
     assert caught.value.message.endswith("set it to errors, strict or off.")
 
 
-def test_only_the_manifest_and_messages_are_read(
+def test_only_the_manifest_messages_and_rulesets_are_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    manifest = with_manifest(name="__MSG_appName__", default_locale="en")
+    rulesets = {"rule_resources": [{"id": "r", "enabled": True, "path": "r.json"}]}
+    manifest = with_manifest(
+        name="__MSG_appName__", default_locale="en", declarative_net_request=rulesets
+    )
     extra = {
         "_locales/en/messages.json": messages_json(appName="Demo"),
+        "_locales/fr/messages.json": messages_json(appName="Démo"),
+        "r.json": "[]",
         "big.js": "x" * 100_000,
     }
     path = make_package(tmp_path, manifest, extra)
@@ -77,7 +82,12 @@ def test_only_the_manifest_and_messages_are_read(
 
     monkeypatch.setattr(zipfile.ZipFile, "open", spy)
     check_package(path)
-    assert sorted(opened) == ["_locales/en/messages.json", "manifest.json"]
+    assert sorted(opened) == [
+        "_locales/en/messages.json",
+        "_locales/fr/messages.json",
+        "manifest.json",
+        "r.json",
+    ]
 
 
 def test_every_error_is_reported(tmp_path: Path) -> None:
@@ -189,7 +199,7 @@ def stub_real_manifest(source: Path, target: Path) -> Path:
     text = raw.decode("utf-8")
     files: dict[str, bytes | str] = {"manifest.json": raw}
     for path in sorted(_stub_paths(text)):
-        files.setdefault(path, "{}" if path.endswith(".json") else "stub")
+        files.setdefault(path, "[]" if path.endswith(".json") else "stub")
     locale = _DEFAULT_LOCALE.search(text)
     if locale:
         keys = sorted(set(_MSG_KEY.findall(text)))
