@@ -254,10 +254,33 @@ def check_referenced_json(
             )
             continue
         value = read_json_entry(archive, info, limit, findings, lenient=not ruleset)
-        if value is not None and ruleset and not isinstance(value.value, list):
-            report(
-                findings,
-                BAD_REFERENCED_JSON,
-                f"{info.filename} ({where}) holds a JSON {json_kind(value.value)}, and Chromium "
-                f'refuses a ruleset that is not a list ("Rules file must contain a list.")',
-            )
+        if value is None:
+            continue
+        problem = _ruleset_problem(value.value) if ruleset else _schema_problem(value.value)
+        if problem:
+            report(findings, BAD_REFERENCED_JSON, f"{info.filename} ({where}) {problem}")
+
+
+def _ruleset_problem(value: object) -> str:
+    """Why Chromium refuses a parsed ruleset, or ``""``."""
+    if isinstance(value, list):
+        return ""
+    return (
+        f"holds a JSON {json_kind(value)}, and Chromium refuses a ruleset that is not a list "
+        f'("Rules file must contain a list.")'
+    )
+
+
+def _schema_problem(value: object) -> str:
+    """Why Chromium refuses a parsed managed storage schema, or ``""``."""
+    if not isinstance(value, dict):
+        return (
+            f"holds a JSON {json_kind(value)}, and Chromium refuses a schema that is not an "
+            f'object ("Schema must be a JSON object")'
+        )
+    if "type" not in value and "$ref" not in value:
+        return (
+            'has neither type nor $ref at its top, and Chromium refuses that ("Each schema '
+            "must have a 'type' or '$ref'.\")"
+        )
+    return ""

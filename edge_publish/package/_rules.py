@@ -76,10 +76,10 @@ CASE_MISMATCH: Final = Rule(
 )
 BAD_REFERENCED_JSON: Final = Rule(
     "a `declarative_net_request` ruleset that is not a JSON list, or a "
-    "`storage.managed_schema` that is not JSON",
+    "`storage.managed_schema` that is not a JSON object with a `type`",
     'Chromium refuses to load the extension: "r.json: Rules file must contain a list.", '
-    '"r.json: expected value at line 1 column 1"; rulesets are read as standard JSON, '
-    "without comments.",
+    '"r.json: expected value at line 1 column 1", "Schema must be a JSON object"; rulesets '
+    "are read as standard JSON, without comments.",
     "error",
     "fix the file's JSON.",
 )
@@ -246,10 +246,13 @@ MANY_LOCALES: Final = Rule(
 )
 MANIFEST_V2: Final = Rule(
     "Manifest V2",
-    "Edge no longer accepts new MV2 extensions; Partner Center has shown MV2 deprecation "
+    'Deliberate: Chromium 156 refuses it ("Cannot install extension because it uses an '
+    'unsupported manifest version."), but an existing MV2 extension may still be updated: '
+    "Edge no longer accepts new MV2 extensions, Partner Center has shown MV2 deprecation "
     "warnings since August 2026, and enterprise support is expected to end in early 2027.",
     "notice",
     "move to manifest_version 3.",
+    deliberate=True,
 )
 
 MANY_LOCALES_ABOVE: Final = 10

@@ -204,6 +204,24 @@ def test_a_managed_schema_that_is_not_json_is_an_error(tmp_path: Path) -> None:
     assert error.message.startswith("schema.json is not valid JSON")
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # Chromium 156 says Schema must be a JSON object
+        ("[]", "holds a JSON array, and Chromium refuses a schema that is not an object"),
+        # Chromium 156 says Each schema must have a type or $ref.
+        ("{}", "has neither type nor $ref at its top"),
+    ],
+)
+def test_a_managed_schema_chromium_refuses_is_an_error(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    manifest = with_manifest(storage={"managed_schema": "schema.json"})
+    error = rejection(make_package(tmp_path, manifest, {"schema.json": text}))
+    assert error.message.startswith(f"schema.json (storage.managed_schema) {said}")
+    assert error.message.endswith(f"; {BAD_REFERENCED_JSON.fix}")
+
+
 def test_a_managed_schema_with_comments_passes(tmp_path: Path) -> None:
     manifest = with_manifest(storage={"managed_schema": "schema.json"})
     package = check_package(
