@@ -81,7 +81,7 @@ def test_a_missing_file_chromium_loads_is_an_error(
     "changes",
     [
         {"icons": {"16": "Icons/128.png"}},
-        {"content_scripts": [{"matches": ["<all_urls>"], "js": ["Popup.html"]}]},
+        {"content_scripts": [{"matches": ["<all_urls>"], "js": ["Background.js"]}]},
         {"options_page": "POPUP.HTML"},
     ],
 )
@@ -91,6 +91,39 @@ def test_a_file_chromium_loads_in_another_case_is_an_error(
     error = rejection(make_package(tmp_path, with_manifest(**changes)))
     assert "and Chromium finds files case-sensitively" in error.message
     assert error.message.endswith(f"; {CASE_MISMATCH.fix}")
+
+
+@pytest.mark.parametrize(
+    ("changes", "where"),
+    [
+        ({"icons": {"16": "_reserved.js"}}, "icons.16"),
+        ({"action": {"default_icon": "icon"}}, "action.default_icon"),
+        (
+            {"content_scripts": [{"matches": ["<all_urls>"], "js": ["x.ts"]}]},
+            "content_scripts[0].js",
+        ),
+        (
+            {"content_scripts": [{"matches": ["<all_urls>"], "css": ["x.txt"]}]},
+            "content_scripts[0].css",
+        ),
+    ],
+)
+def test_a_file_chromium_does_not_check_is_a_warning(
+    tmp_path: Path, changes: dict[str, Any], where: str
+) -> None:
+    # Chromium 156 checks icons only with an image's suffix, scripts with .js or .mjs and
+    # style sheets with .css, and loads the extension without the others.
+    (warning,) = warnings_of(check_package(make_package(tmp_path, with_manifest(**changes))))
+    assert f" in {where}, but the zip has no such file; " in warning
+    assert warning.endswith(MISSING_OTHER_FILE.fix)
+
+
+@pytest.mark.parametrize("name", ["i.PNG", "i.svg", "i.webp", "i.ico", "i.jpeg"])
+def test_an_icon_with_an_image_s_suffix_is_checked(tmp_path: Path, name: str) -> None:
+    assert (
+        "Chromium refuses"
+        in rejection(make_package(tmp_path, with_manifest(icons={"16": name}))).message
+    )
 
 
 def test_a_missing_popup_is_a_warning_as_in_chromium(tmp_path: Path) -> None:
