@@ -34,8 +34,21 @@ if TYPE_CHECKING:
 MAX_MESSAGES_BYTES: Final = MIB
 LOCALES: Final = "_locales"
 # A locale name as Chromium's (ICU's) list writes it: en, en_US, es_419, zh_Hant_TW. Chromium
-# skips a folder whose name is not on its list (en-US, .svn) and matches the default exactly.
-_LOCALE_NAME = re.compile(r"[a-z]{2,3}(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?\Z")
+# skips a folder whose name is not on its list (en-US, .svn, xx) and matches the default
+# exactly.
+_LOCALE_NAME = re.compile(r"([a-z]{2,3})(?:_[A-Z][a-z]{3})?(?:_(?:[A-Z]{2}|[0-9]{3}))?\Z")
+# The two-letter languages Chromium 156 knows: measured by loading a package with a folder of
+# each two-letter name and no messages.json in it (known: "Messages file is missing"; others
+# are skipped). Three-letter languages (fil, haw) are all taken as known: none is refused.
+_LANGUAGES_TEXT: Final = """
+af ak am an ar as az be bg bh bm bn br bs ca cs cy da de ee el en eo es et eu fa fi fo fr fy ga
+gd gl gu ha he hi hr hu hy ia id ig in is it iw ja ji jv jw ka kk km kn ko ku ky lb lg ln lo lt
+lv mg mi mk ml mn mo mr ms mt my nb ne nl nn no oc om or pa pl ps pt qu rm ro ru rw sa sd si sk
+sl sn so sq sr st su sv sw ta te tg th ti tk tl tn to tr tt tw ug uk ur uz vi wa wo xh yi yo zh
+zu
+"""
+CHROMIUM_LANGUAGES: Final = frozenset(_LANGUAGES_TEXT.split())
+_THREE_LETTERS: Final = 3
 # A message or placeholder name Chromium accepts (MessageBundle::IsValidName).
 _MESSAGE_NAME = re.compile(r"[A-Za-z0-9_@]+\Z")
 # The messages Chromium defines itself; a messages.json may not define them again.
@@ -69,7 +82,7 @@ def load_locales(
     default: dict[str, str] | None = None
     for folder in folders:
         info = entries.files.get(f"{LOCALES}/{folder}/messages.json")
-        if info is None or not (folder == locale or _LOCALE_NAME.match(folder)):
+        if info is None or not (folder == locale or is_locale(folder)):
             continue  # Chromium skips a folder whose name is no locale
         messages = _read_messages(archive, info, findings)
         if folder == locale:
@@ -84,6 +97,13 @@ def load_locales(
     if default is not None:
         check_localized_fields(manifest, default, findings)
     return default
+
+
+def is_locale(name: str) -> bool:
+    """Whether Chromium takes a ``_locales`` folder of this name for a locale."""
+    match = _LOCALE_NAME.match(name)
+    language = match.group(1) if match else ""
+    return len(language) == _THREE_LETTERS or language in CHROMIUM_LANGUAGES
 
 
 def _locale_folders(entries: Entries) -> list[str]:
@@ -121,9 +141,7 @@ def _check_layout(
         )
         return False
     without = [
-        f
-        for f in folders
-        if _LOCALE_NAME.match(f) and f"{LOCALES}/{f}/messages.json" not in entries.files
+        f for f in folders if is_locale(f) and f"{LOCALES}/{f}/messages.json" not in entries.files
     ]
     if without:
         report(
@@ -133,22 +151,22 @@ def _check_layout(
             f"({listing(f'{LOCALES}/{f}/' for f in without)}), and Chromium refuses that "
             f'("Messages file is missing for locale.")',
         )
-    if f"{LOCALES}/{locale}/messages.json" in entries.files and _LOCALE_NAME.match(locale):
-        return True
+    known = is_locale(locale)
+    unknown = (
+        "" if known else f'"{cut(locale)}" is not a locale name Chromium knows (en, en_US, pt_BR)'
+    )
+    if f"{LOCALES}/{locale}/messages.json" in entries.files:
+        if known:
+            return True
+        report(findings, LOCALES_LAYOUT, f"default_locale {unknown}, and Chromium refuses that")
+        return False
     near = [f for f in folders if f.lower().replace("-", "_") == locale.lower().replace("-", "_")]
     has = f" (it has {listing(f'{LOCALES}/{f}/' for f in near)})" if near else ""
     report(
         findings,
         LOCALES_LAYOUT,
         f'default_locale is "{cut(locale)}", but the zip has no {LOCALES}/{cut(locale)}/'
-        f"messages.json{has}"
-        + (
-            ""
-            if _LOCALE_NAME.match(locale)
-            else f', and "{cut(locale)}" is not written as Chromium names locales (en, en_US, '
-            f"pt_BR)"
-        )
-        + ", and Chromium refuses that",
+        f"messages.json{has}{f', and {unknown}' if unknown else ''}, and Chromium refuses that",
     )
     return False
 

@@ -54,9 +54,8 @@ def test_default_locale_without_locales_is_an_error(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("locale", "folder", "said"),
     [
-        ("en-US", "en_US", '(it has _locales/en_US/), and "en-US" is not written as Chromium'),
-        ("en-US", "en-US", '(it has _locales/en-US/), and "en-US" is not written as Chromium'),
-        ("EN", "en", '(it has _locales/en/), and "EN" is not written as Chromium'),
+        ("en-US", "en_US", '(it has _locales/en_US/), and "en-US" is not a locale name Chromium'),
+        ("EN", "en", '(it has _locales/en/), and "EN" is not a locale name Chromium'),
         ("en_US", "en_us", "(it has _locales/en_us/), and Chromium refuses that"),
         ("de", "en", "messages.json, and Chromium refuses that"),
     ],
@@ -70,6 +69,25 @@ def test_a_default_locale_without_its_exact_folder_is_an_error(
     assert error.message.startswith(f'default_locale is "{locale}", but the zip has no _locales/')
     assert said in error.message
     assert error.message.endswith(LOCALES_LAYOUT.fix)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "EN", "xx", "en_us"])
+def test_a_default_locale_chromium_does_not_know_is_an_error(tmp_path: Path, locale: str) -> None:
+    # Chromium 156 says Localization used, but default_locale wasn't specified in the manifest.
+    manifest = with_manifest(name="__MSG_n__", default_locale=locale)
+    extra = {f"_locales/{locale}/messages.json": messages_json(n="Demo")}
+    error = rejection(make_package(tmp_path, manifest, extra))
+    assert error.message == (
+        f'default_locale "{locale}" is not a locale name Chromium knows (en, en_US, pt_BR), and '
+        f"Chromium refuses that; {LOCALES_LAYOUT.fix}"
+    )
+
+
+@pytest.mark.parametrize("locale", ["pt_BR", "zh_Hant_TW", "es_419", "fil", "he", "iw"])
+def test_locales_chromium_knows_pass(tmp_path: Path, locale: str) -> None:
+    manifest = with_manifest(name="__MSG_n__", default_locale=locale)
+    extra = {f"_locales/{locale}/messages.json": messages_json(n="Demo")}
+    assert check_package(make_package(tmp_path, manifest, extra)).name == "Demo"
 
 
 def test_a_locale_folder_without_messages_is_an_error(tmp_path: Path) -> None:
@@ -92,7 +110,13 @@ def test_invalid_messages_in_any_locale_is_an_error(tmp_path: Path) -> None:
 
 
 def test_a_folder_that_names_no_locale_is_skipped_as_chromium_skips_it(tmp_path: Path) -> None:
-    extra = {**EN, "_locales/en-US/messages.json": "{,}", "_locales/.svn/x": "x"}
+    extra = {
+        **EN,
+        "_locales/en-US/messages.json": "{,}",
+        "_locales/xx/messages.json": "{,}",
+        "_locales/.svn/x": "x",
+        "_locales/qq/x": "x",
+    }
     assert check_package(make_package(tmp_path, LOCALISED, extra)).name == "Demo"
 
 
