@@ -27,24 +27,28 @@ class Rule:
         source: Who refuses or warns, and the words they use; for a deliberate rule, why we
             go beyond Chromium and the evidence.
         severity: ``error``, ``warning`` or ``notice``.
-        fix: The one sentence that says what to do, ending with a full stop.
+        fix: The one sentence that says what to do, ending with a full stop; empty where each
+            finding's fix depends on the case and is written with it.
         deliberate: True for a rule beyond Chromium.
+        note: More of the verdict, after the severity and the fix (a milder case, say).
     """
 
     package: str
     source: str
     severity: Severity
-    fix: str
+    fix: str = ""
     deliberate: bool = False
+    note: str = ""
 
     def row(self) -> str:
         """The rule as a row of README's table."""
-        return f"| {self.package} | {self.source} | {self.severity}: {self.fix} |"
+        verdict = f"{self.severity}: {self.fix}" if self.fix else self.severity
+        return f"| {self.package} | {self.source} | {verdict}{self.note} |"
 
 
 def report(findings: Findings, rule: Rule, fact: str) -> None:
     """Record *fact* (a clause without a final stop) under *rule*, ended by the rule's fix."""
-    message = f"{fact}; {rule.fix}"
+    message = f"{fact}; {rule.fix}" if rule.fix else f"{fact}."
     if rule.severity == "error":
         findings.error(message)
     elif rule.severity == "warning":
