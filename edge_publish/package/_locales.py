@@ -87,11 +87,12 @@ def load_locales(
         messages = _read_messages(archive, info, findings)
         if folder == locale:
             default = messages
-    if len(folders) > MANY_LOCALES_ABOVE:
+    count = sum(1 for folder in folders if is_locale(folder))
+    if count > MANY_LOCALES_ABOVE:
         report(
             findings,
             MANY_LOCALES,
-            f"the zip has {len(folders)} locales under {LOCALES}/, and Partner Center makes a "
+            f"the zip has {count} locales under {LOCALES}/, and Partner Center makes a "
             f"listing language for each, with its own description and logo",
         )
     if default is not None:

@@ -240,7 +240,8 @@ def test_more_than_ten_locales_is_a_notice_with_the_count(tmp_path: Path) -> Non
 
 
 def test_ten_locales_are_no_notice(tmp_path: Path) -> None:
-    assert check_package(make_package(tmp_path, LOCALISED, _locales(10))).findings == ()
+    extra = {**_locales(10), "_locales/.svn/x": "x", "_locales/en-GB/x": "x"}  # no locales
+    assert check_package(make_package(tmp_path, LOCALISED, extra)).findings == ()
 
 
 def test_off_still_resolves_the_name_and_checks_nothing(tmp_path: Path) -> None:
