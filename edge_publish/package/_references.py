@@ -46,7 +46,7 @@ _URL_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]+:")
 # refuse to load the extension without (each handler's Validate).
 _CHROMIUM_LOADS = re.compile(
     r"(?:icons|(?:action|browser_action|page_action)\.default_icon|options_page|options_ui\.page"
-    r"|side_panel\.default_path|chrome_url_overrides|storage\.managed_schema"
+    r"|side_panel\.default_path|chrome_url_overrides|storage\.managed_schema|theme\.images"
     r"|declarative_net_request|content_scripts\[[0-9]+\]\.(?:js|css))\b"
 )
 # A permission the store's validator may read as a file: a dotted name, not a match pattern.
@@ -126,7 +126,7 @@ def _referenced_files(manifest: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _add_pages_and_data(refs: _References, manifest: dict[str, Any]) -> None:
-    """The side panel, URL overrides, DevTools and sandbox pages, schema and rulesets."""
+    """Side panel, URL overrides, theme images, DevTools and sandbox pages, schema, rulesets."""
     side_panel = manifest.get("side_panel")
     if isinstance(side_panel, dict):
         refs.add("side_panel.default_path", side_panel.get("default_path"))
@@ -137,6 +137,11 @@ def _add_pages_and_data(refs: _References, manifest: dict[str, Any]) -> None:
     storage = manifest.get("storage")
     if isinstance(storage, dict):
         refs.add("storage.managed_schema", storage.get("managed_schema"))
+    theme = manifest.get("theme")
+    images = theme.get("images") if isinstance(theme, dict) else None
+    if isinstance(images, dict):
+        for key, value in images.items():
+            refs.add(f"theme.images.{key}", value)
     refs.add("devtools_page", manifest.get("devtools_page"))
     sandbox = manifest.get("sandbox")
     if isinstance(sandbox, dict):

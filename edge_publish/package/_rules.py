@@ -63,7 +63,7 @@ MISSING_LOADED_FILE: Final = Rule(
     "a file Chromium loads is not in the zip: `icons`, an action's `default_icon`, "
     "`options_page`, `options_ui.page`, `side_panel.default_path`, `chrome_url_overrides`, a "
     "content script's `js` or `css`, `storage.managed_schema`, a "
-    "`declarative_net_request` ruleset, the background file",
+    "`declarative_net_request` ruleset, a `theme` image, the background file",
     "Chromium refuses to load the extension: \"Could not load icon 'icons/16.png' specified "
     "in 'icons'.\", \"Could not load javascript 'x.js' for script.\", \"Could not load options "
     'page \'o.html\'.", "Side panel file path must exist."',

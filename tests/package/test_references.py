@@ -57,6 +57,8 @@ DNR = {"rule_resources": [{"id": "r", "enabled": True, "path": "rules/r.json"}]}
             "c.css",
             "content_scripts[0].css",
         ),
+        # Chromium 156 says Could not load 'nope' for theme.
+        ({"theme": {"images": {"theme_frame": "nope"}}}, "nope", "theme.images.theme_frame"),
         # Chromium 156 says File does not exist - …/s.json
         ({"storage": {"managed_schema": "s.json"}}, "s.json", "storage.managed_schema"),
         # Chromium 156 says The provided path 'r.json' is invalid.
