@@ -1,12 +1,12 @@
 """The files the manifest references: each should be in the zip.
 
 Where Chromium's manifest handlers refuse to load an extension without the file (icons, an
-action's icon, the options page, the side panel, URL overrides, content scripts, the managed
-storage schema, rulesets, the background file `_manifest` names), a missing one is an error,
-and so is one named in another letter case, which Chromium finds only on Windows. Any other
-missing file is a warning, as in Chromium: some builds generate files at run time, and a false
-rejection stops a release. `check_referenced_json` reads the rulesets and the managed storage
-schema, which Chromium parses at load time.
+action's icon, the options page, the side panel, URL overrides, content scripts, theme images,
+the managed storage schema, rulesets, the background file `_manifest` names), a missing one is
+an error, and so is one named in another letter case, which Chromium finds only on Windows.
+Any other missing file is a warning, as in Chromium: some builds generate files at run time,
+and a false rejection stops a release. `check_referenced_json` reads the rulesets and the
+managed storage schema, which Chromium parses at load time.
 """
 
 from __future__ import annotations
