@@ -5,8 +5,8 @@ comments, raw newlines in strings and ``\xNN`` escapes in manifest.json and mess
 It refuses what Python's parser lets through: trailing commas, NaN and Infinity, any other raw
 control character in a string (a tab), a ``\u`` escape that is half a surrogate pair, a
 number too big for a double (400 digits, ``1e400``), and nesting 200 deep ("recursion limit
-exceeded"). Declarative Net Request rulesets get no leniency at all: Chromium reads them as
-standard JSON. Errors name the line and column in the file as written.
+exceeded"). Declarative Net Request rulesets get no leniency but the BOM: Chromium reads them
+as standard JSON. Errors name the line and column in the file as written.
 """
 
 from __future__ import annotations
@@ -64,16 +64,10 @@ def parse_json(raw: bytes, label: str, *, lenient: bool = True) -> Parsed:
     r"""Parse JSON the way Chromium's manifest loader does (see the module's docstring).
 
     Comments are blanked rather than removed, so line and column numbers in errors still
-    match the file. With ``lenient`` false (a ruleset), a BOM, comments, raw newlines in
-    strings and ``\xNN`` escapes are refused too.
+    match the file. With ``lenient`` false (a ruleset), comments, raw newlines in strings and
+    ``\xNN`` escapes are refused too; a BOM is still accepted, as Chromium accepts it there.
     """
     bom = raw.startswith(_UTF8_BOM)
-    if bom and not lenient:
-        msg = (
-            f"{label} starts with a byte order mark, which Chromium does not accept in this "
-            f"file; save it as UTF-8 without a BOM."
-        )
-        raise ParseError(msg)
     if bom:
         raw = raw[len(_UTF8_BOM) :]
     if raw.startswith(_UTF16_BOMS):
@@ -100,7 +94,8 @@ def parse_json(raw: bytes, label: str, *, lenient: bool = True) -> Parsed:
     except json.JSONDecodeError as exc:
         hint = _syntax_hint(text, exc.pos)
         msg = (
-            f"{label} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+            f"{label} is not valid JSON: {exc.msg.removesuffix(' at')} at line {exc.lineno}, "
+            f"column {exc.colno}"
             f"{hint}; fix the syntax."
         )
         raise ParseError(msg) from exc

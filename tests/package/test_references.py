@@ -201,9 +201,10 @@ def _with_ruleset(tmp_path: Path, text: str | bytes) -> Path:
     return make_package(tmp_path, manifest, {"rules/r.json": text})
 
 
-def test_a_ruleset_that_is_a_list_passes(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["plain", "bom"])
+def test_a_ruleset_that_is_a_list_passes(tmp_path: Path, bom: bytes) -> None:
     rules = [{"id": 1, "action": {"type": "block"}, "condition": {"urlFilter": "x"}}]
-    assert check_package(_with_ruleset(tmp_path, json.dumps(rules))).findings == ()
+    assert check_package(_with_ruleset(tmp_path, bom + json.dumps(rules).encode())).findings == ()
 
 
 def test_a_ruleset_that_is_not_a_list_is_an_error(tmp_path: Path) -> None:
@@ -223,7 +224,9 @@ def test_a_ruleset_that_is_not_a_list_is_an_error(tmp_path: Path) -> None:
         # Chromium reads rulesets strictly: "r.json: expected value at line 1 column 1"
         ("// c\n[]", "(a comment, which Chromium does not accept in this file)"),
         ("[1,]", "(a trailing comma"),
-        (b"\xef\xbb\xbf[]", "rules/r.json starts with a byte order mark"),
+        ('["a\tb"]', "a raw control character (U+0009)"),
+        ('["a\nb"]', "Invalid control character"),
+        ('["\\x41"]', "Invalid \\escape"),
     ],
 )
 def test_a_ruleset_chromium_cannot_parse_is_an_error(
