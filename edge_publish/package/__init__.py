@@ -16,7 +16,10 @@ zip bomb), and a dry run must stay fast.
 The modules, in the order a run uses them: ``_locate`` resolves the zip-path input,
 ``_archive`` opens the zip and checks its entries, ``_chromium_json`` parses JSON as Chromium
 does, ``_manifest`` checks the manifest, ``_locales`` the locales and their messages,
-``_references`` the files the manifest names, and ``_check`` runs them all; ``_findings``
+``_references`` the files the manifest names, ``_values`` the manifest's types and values as
+Chromium's manifest handlers check them (``_fields``, ``_scripts``, ``_csp``, ``_commands``, with
+``_patterns`` for match patterns, ``_chromium`` for how they word a refusal and ``_value_rules``
+for their rows of the package-checks table), and ``_check`` runs them all; ``_findings``
 collects what they find, under the rules of ``_rules``. ``_version`` holds Chromium's version
 rule, which the public store listing's version obeys too.
 """

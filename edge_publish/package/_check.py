@@ -19,6 +19,7 @@ from edge_publish.package._manifest import (
     resolve_name,
 )
 from edge_publish.package._references import check_referenced_json
+from edge_publish.package._values import check_values
 
 # The package-checks modes: the settings, the command line and the checks all take them
 # from here.
@@ -94,6 +95,12 @@ def check_package(path: Path, mode: CheckMode = "errors", *, zip_path: str = "")
         shown_path = f'{resolved} (zip-path "{zip_path}")' if zip_path else str(resolved)
         check_manifest(manifest, entries, findings, package=f"the package {shown_path}")
         check_name(manifest, name, missing_keys, findings)
+        check_values(
+            manifest,
+            findings,
+            name=name,
+            manifest_version=integer(manifest.get("manifest_version")),
+        )
     else:
         findings.notice(
             "package checks were skipped (package-checks: off): only the zip, its root "

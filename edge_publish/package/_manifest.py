@@ -324,8 +324,8 @@ def check_name(
     """Warn about a name the store will show badly: unresolved, empty, or too long."""
     if name is None or not isinstance(manifest.get("name"), str):
         return
-    if not name.strip():
-        findings.warning('name is empty; set "name" to the name the store should list.')
+    if name and not name.strip():  # an empty name is refused (see _fields)
+        findings.warning('name is blank; set "name" to the name the store should list.')
     elif not missing_keys and len(name) > MAX_NAME_LENGTH:
         source = " (from messages.json)" if name != manifest["name"] else ""
         findings.warning(

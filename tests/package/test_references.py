@@ -161,23 +161,34 @@ def test_other_missing_files_are_warnings(tmp_path: Path) -> None:
 
 
 def test_mv2_references(tmp_path: Path) -> None:
-    manifest = with_manifest(
-        manifest_version=2,
-        action=None,
-        background={"page": "bg.html", "scripts": ["bg.js"]},
-        browser_action={"default_icon": "icon19.png", "default_popup": "popup.html"},
-        page_action={"default_icon": {"19": "page19.png"}},
-        web_accessible_resources=["war.png", "images/*"],
-    )
-    error = rejection(make_package(tmp_path, manifest, {"bg.html": "x", "bg.js": "x"}))
-    assert [d.split(",")[0] for d in error.details] == [
-        "manifest.json names icon19.png in browser_action.default_icon",
-        "manifest.json names page19.png in page_action.default_icon.19",
-    ]
+    # Chromium takes one of browser_action and page_action, and one of page and scripts.
+    for action, background, named in [
+        (
+            {"browser_action": {"default_icon": "icon19.png", "default_popup": "popup.html"}},
+            {"page": "bg.html"},
+            "icon19.png in browser_action.default_icon",
+        ),
+        (
+            {"page_action": {"default_icon": {"19": "page19.png"}}},
+            {"scripts": ["bg.js"]},
+            "page19.png in page_action.default_icon.19",
+        ),
+    ]:
+        manifest = with_manifest(
+            manifest_version=2,
+            action=None,
+            background=background,
+            web_accessible_resources=["war.png", "images/*"],
+            **action,
+        )
+        error = rejection(make_package(tmp_path, manifest, {"bg.html": "x", "bg.js": "x"}))
+        assert [d.split(",")[0] for d in error.details] == [f"manifest.json names {named}"]
 
 
 def test_a_referenced_file_in_other_case_is_named(tmp_path: Path) -> None:
-    manifest = with_manifest(web_accessible_resources=["Popup.html"], manifest_version=2)
+    manifest = with_manifest(
+        web_accessible_resources=["Popup.html"], manifest_version=2, action=None
+    )
     package = check_package(make_package(tmp_path, manifest))
     (warning,) = warnings_of(package)
     assert "(it has popup.html: paths are case-sensitive)" in warning
