@@ -14,7 +14,7 @@ from edge_publish.package._findings import Findings, show
 from edge_publish.package._patterns import canonical_host
 
 if TYPE_CHECKING:
-    from edge_publish.package._value_rules import Rule
+    from edge_publish.package._rules import Rule
 
 # net/base/filename_util.cc: what IsSafePortablePathComponent refuses in a path part.
 _WINDOWS_ILLEGAL = re.compile(r'[\x00-\x1f<>:"|?*]')

@@ -23,6 +23,7 @@ from edge_publish.package._chromium import (
 )
 from edge_publish.package._findings import Findings, cut, show
 from edge_publish.package._patterns import HOST_PERMISSION_SCHEMES, parse_pattern
+from edge_publish.package._rules import Rule
 from edge_publish.package._value_rules import (
     ACTION,
     ACTION_KEY_VERSION,
@@ -34,7 +35,6 @@ from edge_publish.package._value_rules import (
     PERMISSIONS,
     TEXTS,
     THEME,
-    Rule,
 )
 
 _MV2: Final = 2

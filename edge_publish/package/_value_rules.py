@@ -9,33 +9,10 @@ about is a warning.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
-if TYPE_CHECKING:
-    from edge_publish.package._findings import Severity
-
-
-@dataclass(frozen=True)
-class Rule:
-    """One row of the package-checks table.
-
-    Attributes:
-        package: What in the package the rule is about (README's first column).
-        source: Who refuses or warns, and the words they use.
-        severity: ``error``, ``warning`` or ``notice``.
-        fix: The one sentence that says what to do, ending with a full stop.
-    """
-
-    package: str
-    source: str
-    severity: Severity
-    fix: str
-
-    def row(self) -> str:
-        """The rule as a row of README's table."""
-        return f"| {self.package} | {self.source} | {self.severity}: {self.fix} |"
-
+# One Rule class for the whole package-checks table: _rules holds the rest of it.
+from edge_publish.package._rules import Rule
 
 TEXTS: Final = Rule(
     "an empty `name`; `short_name` empty or not a string; `description` or `version_name` not "

@@ -57,7 +57,7 @@ PACKAGES: dict[Rule, Callable[[Path], Path]] = {
 
 def test_readme_s_table_ends_with_the_value_rules() -> None:
     section = README.split("\n## Package checks\n", 1)[1].split("\n## ", 1)[0]
-    table = section.split("| package | Chromium or the store | our verdict |", 1)[1]
+    table = section.split("| package | source | our verdict |", 1)[1]
     table = table.split("\n\n", 1)[0]
     assert table.endswith("\n" + "\n".join(rule.row() for rule in VALUE_RULES))
 
