@@ -5,11 +5,16 @@ their concurrency groups, and what their scripts do with the outputs of real run
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
+import signal
+import socket
 import subprocess
+import sys
 import time
 import typing
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +24,7 @@ from edge_publish.advice import KNOWN_CODES
 from edge_publish.errors import InvalidInput
 from edge_publish.outcome import PUBLISHES, Mode, Result
 from edge_publish.settings import load_settings
+from tests.support.actions_runner import parse_output_file
 from tests.support.workflows import Event, JobRun, condition, expressions, job_runs, render
 
 REPO = Path(__file__).resolve().parents[1]
@@ -40,6 +46,23 @@ EVENTS = [
 ]
 # What the steps that are not edge-publish write to GITHUB_OUTPUT, in the examples that read it.
 RUN_STEP_OUTPUTS = {"release": {"version": "1.2.3", "date": "2026-11-02"}}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def sample_zip() -> bytes:
+    """The sample extension, zipped as the README's workflows zip it."""
+    buffer = io.BytesIO()
+    sample = REPO / "examples" / "sample-extension"
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for path in sorted(sample.rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(sample).as_posix())
+    return buffer.getvalue()
 
 
 def load(path: Path) -> dict[str, typing.Any]:
@@ -304,3 +327,59 @@ def test_check_credentials_says_why_a_schedule_alone_is_not_enough():
     publish = load(REPO / "examples" / "publish-on-tag.yml")
     (step,) = [s for s in publish["jobs"]["publish"]["steps"] if is_edge_publish(s)]
     assert step["with"]["api-key-expires"] == "${{ vars.EDGE_API_KEY_EXPIRES }}"
+
+
+FROM_MAIN = "pipx run --spec git+https://github.com/edge-publish/edge-publish@main edge-publish"
+
+
+def readme_simulator_steps() -> list[dict[str, typing.Any]]:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The Edge API simulator") :]
+    block = re.search(r"```yaml\n(.*?)```", section, re.DOTALL)
+    assert block is not None
+    return typing.cast("list[dict[str, typing.Any]]", yaml.safe_load(block[1]))
+
+
+def test_readmes_simulator_workflow_publishes_to_the_simulator(tmp_path):
+    # Its two run: steps as the runner runs them, with this checkout's edge-publish in place of
+    # the pipx line (it installs from GitHub) and a free port in place of 8080.
+    start, publish = readme_simulator_steps()
+    port = str(free_port())
+    program = f"{sys.executable} -m edge_publish"
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    (tmp_path / "extension.zip").write_bytes(sample_zip())
+    output = tmp_path / "github-output"
+    output.write_text("")
+    base = {
+        "PATH": os.environ["PATH"],
+        "RUNNER_TEMP": str(runner_temp),
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(output),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary"),
+    }
+    script = start["run"].replace(FROM_MAIN, program).replace("8080", port)
+    assert program in script
+    with subprocess.Popen(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+        cwd=tmp_path,
+        env=base,
+        start_new_session=True,  # the simulator stays in this group, to be stopped below
+    ) as starter:
+        try:
+            assert starter.wait(timeout=120) == 0
+            env = {k: str(v).replace("8080", port) for k, v in publish["env"].items()}
+            assert publish["run"] == FROM_MAIN
+            proc = subprocess.run(
+                program.split(),
+                cwd=tmp_path,
+                env={**base, **env},
+                capture_output=True,
+                text=True,
+                timeout=120,
+                check=False,
+            )
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            assert parse_output_file(output.read_text())["result"] == "published"
+        finally:
+            os.killpg(starter.pid, signal.SIGTERM)

@@ -244,3 +244,15 @@ def test_ci_run_tries_the_set_up_on_a_stock_debian_where_podman_is():
     assert "if command -v podman >/dev/null; then" in ci
     assert ".ci/setup-smoke" in ci
     assert "skipped: podman is not installed, so the README's set-up is not tried" in ci
+
+
+def test_the_cli_from_a_clone_runs_as_the_readmes_top_says():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    top = readme[readme.index("<!-- release-status") : readme.index("<!-- /release-status -->")]
+    (command,) = re.findall(r"`(scripts/uv run [^`]+)`", top)
+    assert command == "scripts/uv run --locked --no-dev edge-publish --help"
+    proc = subprocess.run(
+        command, shell=True, cwd=REPO, env=clean_env(), capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("usage: edge-publish")
