@@ -327,6 +327,9 @@ def test_check_credentials_says_why_a_schedule_alone_is_not_enough():
     publish = load(REPO / "examples" / "publish-on-tag.yml")
     (step,) = [s for s in publish["jobs"]["publish"]["steps"] if is_edge_publish(s)]
     assert step["with"]["api-key-expires"] == "${{ vars.EDGE_API_KEY_EXPIRES }}"
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    key_section = readme[readme.index("## The 72-day API key") : readme.index("## Corporate")]
+    assert "60 days without activity" in key_section
 
 
 FROM_MAIN = "pipx run --spec git+https://github.com/edge-publish/edge-publish@main edge-publish"
