@@ -23,7 +23,7 @@ import yaml
 from edge_publish.advice import KNOWN_CODES
 from edge_publish.errors import InvalidInput
 from edge_publish.outcome import PUBLISHES, Mode, Result
-from edge_publish.settings import load_settings
+from edge_publish.settings import Settings, load_settings
 from tests.support.actions_runner import parse_output_file
 from tests.support.workflows import Event, JobRun, condition, expressions, job_runs, render
 
@@ -386,3 +386,52 @@ def test_readmes_simulator_workflow_publishes_to_the_simulator(tmp_path):
             assert parse_output_file(output.read_text())["result"] == "published"
         finally:
             os.killpg(starter.pid, signal.SIGTERM)
+
+
+def readme_block(heading: str) -> dict[str, typing.Any]:
+    """The first YAML block under ``heading`` in README.md."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", readme[readme.index(heading) :], re.DOTALL)
+    assert block is not None
+    return typing.cast("dict[str, typing.Any]", yaml.safe_load(block[1]))
+
+
+def test_readmes_quick_start_publishes_and_announces(simulator, act, workspace, tmp_path):
+    # The quick start's workflow as the runner would run it on a tag: its edge-publish step's
+    # inputs (secrets from the simulator), then the Announce step's if: and script on the
+    # outputs of that real run.
+    workflow = readme_block("## Quick start")
+    tag = Event("push", "refs/tags/v1.2.3")
+    (job,) = job_runs(workflow, tag, {"secrets": {}})
+    steps = job.job["steps"]
+    (edge,) = [s for s in steps if is_edge_publish(s)]
+    assert edge["uses"] in ("edge-publish/edge-publish@v1", "edge-publish/edge-publish@main")
+    sim = simulator()
+    context = {**job.context, "secrets": {"EDGE_CLIENT_ID": sim.scenario.client_id}}
+    context["secrets"]["EDGE_API_KEY"] = sim.scenario.api_key
+    given = {k: str(render(v, context)) for k, v in edge["with"].items()}
+    (workspace / given["zip-path"]).write_bytes((workspace / "dist" / "extension.zip").read_bytes())
+    run = act(sim, **given)
+    assert run.returncode == 0, run.log
+    assert given["notes-for-certification"] == "Release v1.2.3"
+    assert len(sim.requests("publish")) == 1
+
+    (announce,) = [s for s in steps if s.get("name") == "Announce"]
+    outputs_context = {**context, "steps": {edge["id"]: {"outputs": run.outputs}}}
+    assert condition(announce["if"], outputs_context)
+    proc = run_script(announce, run.outputs, tmp_path)
+    assert proc.returncode == 0
+    version, submission = run.outputs["extension-version"], run.outputs["submission-id"]
+    assert proc.stdout == f"Version {version} is in review as submission {submission}\n"
+
+
+def test_every_edge_variable_in_the_readmes_workflows_is_a_setting():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    names = set(
+        re.findall(
+            r"\b(EDGE_[A-Z_]+):", "\n".join(re.findall(r"```yaml\n(.*?)```", readme, re.DOTALL))
+        )
+    )
+    assert names
+    for name in names:
+        assert name.removeprefix("EDGE_").lower() in Settings.model_fields, name
