@@ -128,7 +128,7 @@ def test_each_example_starts_with_the_secrets_and_variables_it_needs(path):
     top = header(path)
     assert "Copy to .github/workflows/" in top
     used = set(re.findall(r"\b(secrets|vars)\.([A-Z0-9_]+)", text))
-    assert used or "inputs" in text
+    assert used
     for kind, name in used:
         word = "secret" if kind == "secrets" else "variable"
         line = next((ln for ln in top.splitlines() if re.search(rf"\b{name}\b", ln)), None)
