@@ -25,7 +25,15 @@ from edge_publish.errors import InvalidInput
 from edge_publish.outcome import PUBLISHES, Mode, Result
 from edge_publish.settings import Settings, load_settings
 from tests.support.actions_runner import parse_output_file
-from tests.support.workflows import Event, JobRun, condition, expressions, job_runs, render
+from tests.support.workflows import (
+    Event,
+    JobRun,
+    condition,
+    evaluate,
+    expressions,
+    job_runs,
+    render,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((REPO / "examples").glob("*.yml"))
@@ -435,3 +443,22 @@ def test_every_edge_variable_in_the_readmes_workflows_is_a_setting():
     assert names
     for name in names:
         assert name.removeprefix("EDGE_").lower() in Settings.model_fields, name
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ("steps.edge.outputs.result == 'PUBLISHED'", True),  # strings compare ignoring case
+        ("steps.edge.outputs.missing == ''", True),  # a missing property is null, equal to ''
+        ("steps.edge.outputs.result != 'published' || github.ref_type == 'tag'", True),
+        ("!(github.ref_type == 'tag') && steps.edge.outputs.result", False),
+        ("github.ref_type == 'branch' && 'yes' || 'no'", "no"),
+        ("'it''s'", "it's"),
+    ],
+)
+def test_the_expression_model_reads_as_github_does(expression, value):
+    context = {
+        "steps": {"edge": {"outputs": {"result": "published"}}},
+        "github": {"ref_type": "tag"},
+    }
+    assert evaluate(expression, context) == value
