@@ -32,6 +32,7 @@ from edge_publish.package._value_rules import (
     FUTURE_CHROME,
     HOST_PATTERN,
     ICONS,
+    PAGES,
     PERMISSIONS,
     TEXTS,
     THEME,
@@ -96,6 +97,7 @@ def check_fields(
     _check_actions(manifest, manifest_version, findings)
     _check_background(manifest, manifest_version, findings)
     _check_permissions(manifest, manifest_version, findings)
+    _check_pages(manifest, findings)
     if "theme" in manifest:
         _check_theme(manifest["theme"], findings)
 
@@ -196,6 +198,24 @@ def _check_texts(manifest: dict[str, Any], name: str | None, findings: Findings)
                 f'extension ("This extension requires … version {cut(minimum)} or greater")'
             )
             warn(findings, fact, FUTURE_CHROME)
+
+
+def _check_pages(manifest: dict[str, Any], findings: Findings) -> None:
+    """options_page and chrome_url_overrides' count (measured on Chromium 156).
+
+    options_page: extensions/common/manifest_handlers/options_page_info.cc refuses a blank
+    value or a URL; chrome_url_overrides: chrome/common/extensions/chrome_manifest_url_handlers.cc
+    ("An extension cannot override more than one page.").
+    """
+    page = manifest.get("options_page")
+    if isinstance(page, str) and (not page.strip() or parses_as_url(page, web_only=False)):
+        refuse(findings, "options_page", f"{is_value(page)}, not a page of the zip", PAGES)
+    overrides = manifest.get("chrome_url_overrides")
+    if isinstance(overrides, dict) and len(overrides) > 1:
+        names = ", ".join(sorted(overrides))
+        refuse(
+            findings, "chrome_url_overrides", f"overrides {len(overrides)} pages ({names})", PAGES
+        )
 
 
 def _check_omnibox(manifest: dict[str, Any], findings: Findings) -> None:

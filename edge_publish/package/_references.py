@@ -172,7 +172,11 @@ def _reference_path(reference: str) -> str | None:
         return None
     path = reference.split("#", 1)[0].split("?", 1)[0].replace("\\", "/").lstrip("/")
     path = posixpath.normpath(path) if path else ""
-    return None if path in {"", "."} else path
+    # Resolved as a URL against the extension's root, where ".." stops: Chromium 156 loads
+    # ../content.js as content.js (measured).
+    while path.startswith("../"):
+        path = path[3:]
+    return None if path in {"", ".", ".."} else path
 
 
 def check_references(

@@ -154,6 +154,14 @@ FUTURE_CHROME: Final = Rule(
     "warning",
     "lower minimum_chrome_version unless your users already have that release.",
 )
+PAGES: Final = Rule(
+    "an `options_page` that is blank or a URL, or `chrome_url_overrides` naming more than one page",
+    'Chromium refuses to load the extension: "Invalid value for \'options_page\'.", "An '
+    'extension cannot override more than one page."',
+    "error",
+    'name each page by its path in the zip, such as "options.html", and override at most one of '
+    "newtab, history and bookmarks.",
+)
 
 VALUE_RULES: Final = (
     TEXTS,
@@ -171,4 +179,5 @@ VALUE_RULES: Final = (
     HOST_PATTERN,
     ACTION_KEY_VERSION,
     FUTURE_CHROME,
+    PAGES,
 )

@@ -25,9 +25,16 @@ from tests.chromium.corpus import VERDICTS, Case
 MV2_UNSUPPORTED: Final = "Cannot install extension because it uses an unsupported manifest version."
 
 
+# Chromium refuses a package that asks for a newer release than itself: a fact about the
+# browser at hand, not the package (newer releases load it). check warns instead, so that it
+# does not start refusing good packages as each release of Chromium comes out.
+_NEEDS_NEWER: Final = re.compile(r"This extension requires Chromium version [0-9.]+ or greater\.")
+
+
 def passes_chromiums_checks(loads: bool, message: str) -> bool:
-    """Chromium loads it, or refuses only because it is MV2 (which older versions load)."""
-    return loads or message == MV2_UNSUPPORTED
+    """Chromium loads it, or refuses only because it is MV2 (which older versions load) or
+    asks for a newer Chromium (which newer versions load)."""
+    return loads or message == MV2_UNSUPPORTED or bool(_NEEDS_NEWER.fullmatch(message))
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,15 @@ MV2 = {"manifest_version": 2, "action": None, "background": {"scripts": ["backgr
 # (changes to the demo manifest, the start of the error that names the field and the fix)
 REFUSED: list[tuple[dict[str, Any], str]] = [
     ({"name": ""}, "name is empty, so Chromium refuses to load the extension; write name"),
+    (
+        {"options_page": "https://example.com/options"},
+        'options_page is "https://example.com/options", not a page of the zip, so Chromium',
+    ),
+    ({"options_page": " "}, 'options_page is " ", not a page of the zip, so Chromium refuses'),
+    (
+        {"chrome_url_overrides": {"newtab": "popup.html", "history": "popup.html"}},
+        "chrome_url_overrides overrides 2 pages (history, newtab), so Chromium refuses",
+    ),
     ({"short_name": ""}, 'short_name is "", not a non-empty string, so Chromium refuses'),
     ({"short_name": 7}, "short_name is 7, not a non-empty string"),
     ({"description": ["a"]}, 'description is ["a"], not a string'),

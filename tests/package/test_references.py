@@ -298,3 +298,25 @@ def test_folder_references_count_as_present(tmp_path: Path) -> None:
     extra = {"assets/a.png": "x", "media/img/": "", "media/img/b.png": "x"}
     package = check_package(make_package(tmp_path, manifest, extra))
     assert package.findings == ()
+
+
+@pytest.mark.parametrize(
+    "reference", ["../background.js", "a/../../background.js", "/background.js"]
+)
+def test_a_path_above_the_root_is_resolved_there_as_chromium_does(
+    tmp_path: Path, reference: str
+) -> None:
+    # Resolved as a URL against the extension's root: Chromium 156 loads ../content.js as
+    # content.js (tests/fixtures/chromium: files-content-js-dotdot).
+    manifest = with_manifest(
+        content_scripts=[{"matches": ["https://example.com/*"], "js": [reference]}]
+    )
+    assert warnings_of(check_package(make_package(tmp_path, manifest))) == []
+
+
+def test_a_path_above_the_root_is_still_missing_when_the_root_lacks_it(tmp_path: Path) -> None:
+    manifest = with_manifest(
+        content_scripts=[{"matches": ["https://example.com/*"], "js": ["../gone.js"]}]
+    )
+    message = rejection(make_package(tmp_path, manifest)).message
+    assert "manifest.json names gone.js in content_scripts[0].js" in message

@@ -21,6 +21,7 @@ MV2 = {"manifest_version": 2, "action": None, "background": {"scripts": ["backgr
 # A package each rule judges.
 PACKAGES: dict[Rule, Callable[[Path], Path]] = {
     rules.TEXTS: lambda p: make_package(p, with_manifest(name="")),
+    rules.PAGES: lambda p: make_package(p, with_manifest(options_page="https://x.com/o.html")),
     rules.ICONS: lambda p: make_package(p, with_manifest(icons={"big": "icons/128.png"})),
     rules.ACTION: lambda p: make_package(p, with_manifest(action="popup.html")),
     rules.BACKGROUND: lambda p: make_package(
