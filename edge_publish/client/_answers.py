@@ -5,6 +5,7 @@ Pure functions of what came over the wire; they send nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Mapping
@@ -43,6 +44,7 @@ class OperationStatus:
     """One answer of a status endpoint.
 
     ``status`` is ``None`` for the documented "unexpected failure" body, which has no status.
+    ``created`` is the operation's ``createdTime``, when the store gave a readable one.
     """
 
     operation_id: str
@@ -50,6 +52,7 @@ class OperationStatus:
     message: ServerText
     error_code: str
     errors: tuple[ServerText, ...]
+    created: dt.datetime | None = None
 
     @property
     def done(self) -> bool:
@@ -133,7 +136,19 @@ def parse_status(operation_id: str, body: bytes) -> OperationStatus:
         message=ServerText(str(data.get("message") or "")),
         error_code=str(data.get("errorCode") or ""),
         errors=messages,
+        created=_timestamp(data.get("createdTime")),
     )
+
+
+def _timestamp(value: object) -> dt.datetime | None:
+    """An ISO 8601 time in UTC (``2026-01-01T10:00:00.000Z``), or None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def parse_token(_response: httpx.Response, body: bytes) -> str:

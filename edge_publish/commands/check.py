@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from edge_publish.commands._boundary import EXIT_INVALID, EXIT_OK
 from edge_publish.errors import EdgePublishError
+from edge_publish.files import human_size
 from edge_publish.log import configure, printable
 
 if TYPE_CHECKING:
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def run(path: str, mode: CheckMode) -> int:
-    """Check the zip at *path* (or the one file a glob matches); print the findings."""
+    """Check the zip at *path* (or the one file a glob matches, or a folder); print findings."""
     from edge_publish.package import check_package, find_package
 
     configure()
@@ -27,7 +28,7 @@ def run(path: str, mode: CheckMode) -> int:
         return EXIT_INVALID
     for finding in package.findings:
         _say(finding.severity, finding.message)
-    _say("ok", f"{package.name} {package.version}, {package.size:,} bytes")
+    _say("ok", f"{package.name} {package.version}, {human_size(package.size, exact=True)}")
     return EXIT_OK
 
 
