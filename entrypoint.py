@@ -12,4 +12,4 @@ import sys
 from edge_publish.cli import main
 
 if __name__ == "__main__":
-    sys.exit(main(["publish"]))
+    sys.exit(main(["publish"], front_end="action"))

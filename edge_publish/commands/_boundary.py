@@ -12,13 +12,14 @@ action of its own handlers while it shuts down, and a signal then would still ki
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterator
 from typing import Final
 
-from edge_publish import github
+from edge_publish import github, terms
 from edge_publish.advice import advice_for
 from edge_publish.errors import (
     Cancelled,
@@ -106,28 +107,45 @@ def _cancelled(outcome: Outcome, signal_name: str) -> Cancelled:
     return Cancelled(message, signal_number=signal.Signals[signal_name].value)
 
 
-def finish(outcome: Outcome) -> int:
-    """The boundary's exit: annotation, outputs, summary, exit status."""
+def finish(outcome: Outcome, *, print_outputs: bool = True) -> int:
+    """The boundary's exit: annotation, outputs, summary, exit status.
+
+    Without *print_outputs* (``--json``, which prints them itself), the outputs go only to
+    the runner's output file, if there is one.
+    """
     from edge_publish.summary import render
 
     with _signals_ignored():
-        return _finish(outcome, render)
+        return _finish(outcome, render, print_outputs=print_outputs)
 
 
-def _finish(outcome: Outcome, render: Callable[[Outcome], str]) -> int:
+def report(error: EdgePublishError, *, pending_publish: str = "") -> None:
+    """Show *error*: one annotation, then the store's details and the request id.
+
+    The annotation holds the message, in the front end's terms, and the advice.
+    """
+    log = get_logger()
+    error.message = terms.render(error.message)
+    advice = advice_for(error, pending_publish=pending_publish)
+    title = f"edge-publish: {error.code}"
+    github.annotate("error", f"{error.message}{' ' + advice if advice else ''}", title)
+    for detail in error.details:
+        log.error("reported error", detail=ServerText(detail[:2000]))
+    if error.request_id:
+        log.error("request id for Microsoft support", request_id=error.request_id)
+
+
+def _finish(
+    outcome: Outcome, render: Callable[[Outcome], str], *, print_outputs: bool = True
+) -> int:
     log = get_logger()
     error = outcome.error
     if error is not None:
         outcome.result = "failed"
-        advice = advice_for(error, pending_publish=outcome.pending_publish)
-        title = f"edge-publish: {error.code}"
-        github.annotate("error", f"{error.message}{' ' + advice if advice else ''}", title)
-        for detail in error.details:
-            log.error("reported error", detail=ServerText(detail[:2000]))
-        if error.request_id:
-            log.error("request id for Microsoft support", request_id=error.request_id)
+        report(error, pending_publish=outcome.pending_publish)
     try:
-        github.write_outputs(outputs_of(outcome))
+        if print_outputs or os.environ.get("GITHUB_OUTPUT"):
+            github.write_outputs(outputs_of(outcome))
         github.write_summary(render(outcome))
     except Exception as exc:  # noqa: BLE001 (still the boundary: say so, never a bare traceback)
         github.annotate("error", f"Could not write the step outputs or summary: {exc}")
