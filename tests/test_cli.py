@@ -406,6 +406,8 @@ def timed_out(sim, tmp_path: Path) -> subprocess.CompletedProcess[str]:
 
 def test_the_package_hash_is_logged_before_the_verdict_even_after_a_timeout(simulator, tmp_path):
     out = timed_out(simulator(upload_seconds=math.inf), tmp_path).stdout
+    assert "Partner Center" not in out  # it shows no operation ids
+    assert "raise --operation-timeout" in out
     assert "package hashed" in out
     assert out.index("package hashed") < out.index("error: edge-publish: Timeout")
     sim = simulator()

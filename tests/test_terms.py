@@ -71,6 +71,18 @@ def test_a_timeout_does_not_send_the_user_to_partner_center_for_an_operation_id(
     assert "Partner Center" not in ADVICE["Timeout"]
 
 
+@pytest.mark.parametrize("code", ["HttpError", "ProtocolError"])
+def test_a_request_id_is_asked_for_only_where_the_api_gave_one(code):
+    # A page from a proxy or the front door carries no request id for Microsoft support.
+    assert "where the log shows one" in ADVICE[code]
+    assert "only the API's own answers carry it" in ADVICE[code]
+
+
+def test_an_unreachable_listing_is_not_blamed_on_crx_id_first():
+    advice = ADVICE["StoreListingUnavailable"]
+    assert advice.index("store-url") < advice.index("crx-id")
+
+
 def test_flag_names_an_input_the_way_the_front_end_does(cli_terms):
     assert terms.flag("zip-path") == "--zip-path"
     assert terms.flag("check-live") == "edge-publish check-live"
