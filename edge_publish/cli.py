@@ -158,6 +158,18 @@ def _not_a_command(word: str) -> int:
     return 2
 
 
+def entry(argv: list[str] | None = None, *, front_end: terms.FrontEnd = "cli") -> int:
+    """The process's entry (the console script, ``python -m``, the Action).
+
+    It runs `main` on streams made safe for any console encoding and a closed pipe
+    (`edge_publish.console`).
+    """
+    from edge_publish import console
+
+    console.prepare()
+    return main(argv, front_end=front_end)
+
+
 def main(argv: list[str] | None = None, *, front_end: terms.FrontEnd = "cli") -> int:
     """The ``edge-publish`` command; returns the exit status.
 
