@@ -144,6 +144,7 @@ def _check_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("path", help="the zip, a glob matching one file, or the extension's folder")
     parser.add_argument("--package-checks", choices=get_args(CheckMode), default="errors")
+    parser.add_argument("--json", action="store_true", help=_JSON_HELP)
     return parser
 
 
@@ -196,7 +197,7 @@ def _dispatch(args: list[str]) -> int:
         from edge_publish.commands import check
 
         ns = _check_parser().parse_args(args)
-        return check.run(ns.path, ns.package_checks)
+        return check.run(ns.path, ns.package_checks, json_output=ns.json)
     parsed = vars(_run_parser(command).parse_args(args))
     json_output = parsed.pop("json")
     if command == "status":

@@ -356,6 +356,23 @@ def test_check_takes_a_folder_and_gives_the_exact_size(tmp_path):
     )
 
 
+def test_check_json_prints_one_object_for_a_folder_and_for_a_refused_zip(tmp_path):
+    extension_folder(tmp_path)
+    result = run_cli("check", "extension", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json_of(result)
+    assert (data["result"], data["extension-version"]) == ("ok", "1.2.3")
+    assert Path(data["package-path"]).parent == tmp_path / "runner-temp" / "edge-publish"
+    assert data["size"] == Path(data["package-path"]).stat().st_size
+    assert "zipped the folder" in result.stderr
+    make_zip(tmp_path / "bad.zip", {**MANIFEST, "version": "01.2"})
+    refused = run_cli("check", "bad.zip", "--json", cwd=tmp_path)
+    assert refused.returncode == 2
+    data = json_of(refused)
+    assert (data["result"], data["error-code"]) == ("invalid", "InvalidPackage")
+    assert data["errors"]
+
+
 def test_json_prints_one_object_of_every_output_and_logs_to_stderr(simulator, tmp_path):
     make_zip(tmp_path / "ext.zip")
     sim = simulator()

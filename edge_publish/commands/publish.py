@@ -7,16 +7,13 @@ the outputs.
 
 from __future__ import annotations
 
-import contextlib
-import json
 import os
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from edge_publish import github, terms
 from edge_publish.commands._boundary import caught, finish, interrupt_on_signals, mask_secret
+from edge_publish.commands._json import log_to_stderr, print_json
 from edge_publish.log import configure, redact
 from edge_publish.outcome import Outcome
 from edge_publish.outputs import outputs_of
@@ -52,22 +49,6 @@ def run(flags: dict[str, Any], *, json_output: bool = False) -> int:
     if json_output:
         print_json({name: redact(value) for name, value in outputs_of(outcome).items()})
     return status
-
-
-@contextlib.contextmanager
-def log_to_stderr(enabled: bool) -> Iterator[None]:
-    """With ``--json``, send every line for people to stderr, leaving stdout to the JSON."""
-    if not enabled:
-        yield
-        return
-    with contextlib.redirect_stdout(sys.stderr):
-        yield
-
-
-def print_json(data: dict[str, Any]) -> None:
-    """One JSON object, on one line of stdout (a line no runner obeys: it starts with ``{``)."""
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
 
 
 class UserTermsUI(github.ActionsUI):

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 from edge_publish import github, terms
 from edge_publish.commands._boundary import EXIT_OK, exit_status, mask_secret, report
-from edge_publish.commands.publish import client_for, log_to_stderr, print_json
+from edge_publish.commands._json import log_to_stderr, print_json
+from edge_publish.commands.publish import client_for
 from edge_publish.constants import OPERATION_ID_PATTERN
 from edge_publish.deadline import Deadline
 from edge_publish.errors import EdgePublishError, InvalidInput
