@@ -60,6 +60,17 @@ def test_status_never_waits_for_an_operation_in_progress(simulator, tmp_path):
     assert len(status_routes(sim)) == before + 1
 
 
+def test_status_ignores_the_other_modes_set_in_the_environment(simulator, tmp_path):
+    make_zip(tmp_path / "ext.zip")
+    sim = simulator()
+    run = json_of(run_cli(*credentials(sim.url), "--zip-path", "ext.zip", "--json", cwd=tmp_path))
+    env = {"EDGE_DRY_RUN": "true", "EDGE_PUBLISH_OPERATION_ID": "0-other", "EDGE_UPLOAD_ONLY": "1"}
+    args = ["status", *credentials(sim.url), "--publish-operation-id", run["publish-operation-id"]]
+    result = run_cli(*args, "--json", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert json_of(result)["publish-status"] == "Succeeded"
+
+
 def test_status_needs_exactly_one_operation_and_a_well_formed_id(simulator, tmp_path):
     sim = simulator()
     neither = run_cli("status", *credentials(sim.url), cwd=tmp_path)

@@ -27,6 +27,14 @@ if TYPE_CHECKING:
     from edge_publish.client import OperationStatus
 
 _OPERATION_ID: Final = re.compile(OPERATION_ID_PATTERN)
+_ONLY_CREDENTIALS: Final = {
+    "check_credentials": True,
+    "dry_run": False,
+    "upload_only": False,
+    "publish_only": False,
+    "check_live": False,
+    "publish_operation_id": "",
+}
 Kind = Literal["upload", "publish"]
 
 
@@ -44,8 +52,9 @@ def run(
         configure(fence_server_text=github.in_actions())
         try:
             _check_id(kind, operation_id)
-            # Validated as check-credentials is: a product and credentials, no package.
-            settings = load_settings(**flags, check_credentials=True)
+            # Validated as check-credentials is: a product and credentials, no package; the
+            # other modes are off, whatever the environment says.
+            settings = load_settings(**flags, **_ONLY_CREDENTIALS)
             with client_for(settings) as client:
                 poll = client.upload_status if kind == "upload" else client.publish_status
                 deadline = Deadline.after(settings.operation_timeout, time.monotonic)
