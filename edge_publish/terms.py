@@ -47,7 +47,7 @@ PHRASES: Final[tuple[tuple[str, str], ...]] = (
     (r"set it in the step's `with:`", "pass the flag or set its EDGE_* variable"),
     (r"store it in the repository secret", "store it where EDGE_API_KEY comes from"),
     (r"from a repository secret", "with --api-key or EDGE_API_KEY"),
-    (r"into the secret", "into EDGE_API_KEY or the flag"),
+    (r"into the secret", "into its flag or EDGE_* variable"),
 )
 # An input name as a whole token, optionally with its value, an id (``publish-operation-id:
 # ID``, where an id holds a digit and a word does not); an output of the same name (``the
