@@ -32,6 +32,7 @@ from edge_publish.errors import (
     PublishUncertain,
     Throttled,
     TlsError,
+    said,
 )
 from edge_publish.log import ServerText
 
@@ -65,11 +66,6 @@ _REFUSALS: Final[dict[int, tuple[str, str, str]]] = {
 
 # The situation of a 401 from the API, by auth method: the fixes differ.
 _UNAUTHORIZED_V1: Final = "v1-token-refused"
-
-
-def said(text: str, *, speaker: str = "the store") -> str:
-    """What *speaker* said, kept apart from our sentence and quoted; ``""`` if it said nothing."""
-    return f'; {speaker} said: "{text}"' if text else ""
 
 
 def said_in(exc: HttpStatusError, kind: RequestKind) -> str:

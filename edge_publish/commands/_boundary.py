@@ -17,7 +17,7 @@ import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from edge_publish import github, terms
 from edge_publish.advice import advice_for
@@ -31,6 +31,9 @@ from edge_publish.errors import (
 from edge_publish.log import ServerText, get_logger, redact, register_secret
 from edge_publish.outcome import Outcome
 from edge_publish.outputs import outputs_of
+
+if TYPE_CHECKING:
+    from edge_publish.knowledge import PublishKnowledge
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1  # the store, the network or an operation failed
@@ -99,12 +102,8 @@ def _cancelled(outcome: Outcome, signal_name: str) -> Cancelled:
         phase = "while publishing"
     elif outcome.upload is not None:
         phase = "while uploading"
-    message = f"The run was interrupted ({signal_name}) {phase}."
-    if outcome.pending_publish:
-        message += " The store had accepted the publish; its verdict was not seen."
-    elif outcome.publish is not None and outcome.publish.finished is None:
-        message += " The publish request may have reached the store."
-    return Cancelled(message, signal_number=signal.Signals[signal_name].value)
+    message = f"The run was interrupted ({signal_name}) {phase}. {outcome.known.fact()}"
+    return Cancelled(message.strip(), signal_number=signal.Signals[signal_name].value)
 
 
 def finish(outcome: Outcome, *, print_outputs: bool = True) -> int:
@@ -119,18 +118,20 @@ def finish(outcome: Outcome, *, print_outputs: bool = True) -> int:
         return _finish(outcome, render, print_outputs=print_outputs)
 
 
-def report(error: EdgePublishError, *, pending_publish: str = "") -> None:
+def report(error: EdgePublishError, *, publish: PublishKnowledge | None = None) -> None:
     """Show *error*: one annotation, then the store's details and the request id.
 
-    The annotation holds the message, in the front end's terms, and the advice.
+    The annotation holds the message, in the front end's terms, and the advice; *publish* is
+    what the run knows about its publish (`advice_for`).
     """
     log = get_logger()
     error.message = terms.render(error.message)
-    advice = advice_for(error, pending_publish=pending_publish)
+    advice = advice_for(error, publish=publish)
     title = f"edge-publish: {error.code}"
-    github.annotate("error", f"{error.message}{' ' + advice if advice else ''}", title)
+    github.annotate("error", f"{error.full_message}{' ' + advice if advice else ''}", title)
+    speaker = "the store listed" if error.store_listed else "reported error"
     for detail in error.details:
-        log.error("reported error", detail=ServerText(detail[:2000]))
+        log.error(ServerText(f'{speaker}: "{detail[:2000]}"'))
     if error.request_id:
         log.error("request id for Microsoft support", request_id=error.request_id)
 
@@ -142,7 +143,7 @@ def _finish(
     error = outcome.error
     if error is not None:
         outcome.result = "failed"
-        report(error, pending_publish=outcome.pending_publish)
+        report(error, publish=outcome.known)
     try:
         if print_outputs or os.environ.get("GITHUB_OUTPUT"):
             github.write_outputs(outputs_of(outcome))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ipaddress
 import math
 import signal
 import ssl
@@ -14,6 +13,7 @@ from dataclasses import MISSING, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from edge_publish.loopback import is_loopback
 from edge_publish.simulator._contract import JOURNAL_PATH, LOCATION_MODES
 from edge_publish.simulator._scenario import Scenario, list_scenarios
 from edge_publish.simulator._wire import Simulator
@@ -49,16 +49,6 @@ def _parser() -> argparse.ArgumentParser:
         "--list", action="store_true", help="print each scenario's name and description"
     )
     return parser
-
-
-def _is_loopback(host: str) -> bool:
-    """Whether ``host`` is a loopback address: the simulator is never exposed."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 # The options that override a field of the scenario: option, field.
@@ -199,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         sys.stdout.write(_listing())
         return 0
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         sys.stderr.write(f"{PROG}: refusing non-loopback host {args.host!r}\n")
         return 2
     try:
