@@ -117,11 +117,14 @@ ADVICE: Final[dict[str, str]] = {
     "StoreListingUnavailable": (
         "If the listing could not be reached, check store-url and the network (a proxy, say), "
         "or let the next scheduled run tell; if it answered without the item, check crx-id "
-        "against the end of the store listing's URL, and that the extension is listed."
+        "against the end of the store listing's URL, and that the extension is listed (after a "
+        "recertification, a 404 has lasted weeks: Partner Center shows what is live)."
     ),
     "ReviewOverdue": (
-        "Contact Microsoft support through Partner Center (Help and support) with the product "
-        "id and the version in review: Microsoft's own tracker points there for stuck reviews."
+        "Check the product in Partner Center first: the version may have been rejected, its "
+        "publish may have failed, or it was never submitted. If it is still in review, contact "
+        "Microsoft support through Partner Center (Help and support) with the product id and "
+        "the version: Microsoft's own tracker points there for stuck reviews."
     ),
     "Unexpected": (
         "This is a bug in edge-publish: please report it with the log (secrets are masked)."

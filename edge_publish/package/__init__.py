@@ -10,11 +10,14 @@ The checks read the zip's central directory, ``manifest.json`` and the default l
 ``messages.json``, and nothing else, each with a bounded read: a package may be hundreds of
 megabytes, or hostile (a zip bomb), and a dry run must stay fast.
 
-The modules, in the order a run uses them: ``_locate`` resolves the zip-path input (and
-``_folder`` zips a folder it names, the same bytes each time), ``_archive`` opens the zip and
-checks its entries, ``_chromium_json`` parses JSON as Chromium does, ``_manifest`` checks the
-manifest and its locales, ``_references`` the files the manifest names, and ``_check`` runs
-them all; ``_findings`` collects what they find.
+The modules, in the order a run uses them: ``_locate`` resolves the zip-path input (and ``_folder``
+zips a folder it names, the same bytes each time), ``_archive`` opens the zip and checks its
+entries, ``_chromium_json`` parses JSON as Chromium does, ``_manifest`` checks the manifest and its
+locales, ``_references`` the files the manifest names, ``_values`` the manifest's types and values
+as Chromium's manifest handlers check them (``_fields``, ``_scripts``, ``_csp``, ``_commands``,
+with ``_patterns`` for match patterns, ``_chromium`` for how they word a refusal and
+``_value_rules`` for README's rows and their fixes), and ``_check`` runs them all; ``_findings``
+collects what they find.
 ``_version`` holds Chromium's version rule, which the public store listing's version obeys too.
 """
 

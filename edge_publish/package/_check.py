@@ -18,6 +18,7 @@ from edge_publish.package._manifest import (
     load_messages,
     resolve_name,
 )
+from edge_publish.package._values import check_values
 
 # The package-checks modes: the settings, the command line and the checks all take them
 # from here.
@@ -91,6 +92,12 @@ def check_package(path: Path, mode: CheckMode = "errors", *, zip_path: str = "")
         shown_path = f'{resolved} (zip-path "{zip_path}")' if zip_path else str(resolved)
         check_manifest(manifest, entries, findings, package=f"the package {shown_path}")
         check_name(manifest, name, missing_keys, messages, findings)
+        check_values(
+            manifest,
+            findings,
+            name=name,
+            manifest_version=integer(manifest.get("manifest_version")),
+        )
     else:
         findings.notice(
             "package checks were skipped (package-checks: off): only the zip, its root "

@@ -405,8 +405,8 @@ def check_name(
                     f'name uses __MSG_{key}__, but {file} has no message "{key}"; add it '
                     f"(message keys ignore case)."
                 )
-    if not name.strip():
-        findings.warning('name is empty; set "name" to the name the store should list.')
+    if name and not name.strip():  # an empty name is refused (see _fields)
+        findings.warning('name is blank; set "name" to the name the store should list.')
     elif not missing_keys and len(name) > MAX_NAME_LENGTH:
         source = " (from messages.json)" if name != manifest["name"] else ""
         findings.warning(

@@ -35,19 +35,31 @@ def test_missing_referenced_files_are_warnings(tmp_path: Path) -> None:
 
 
 def test_mv2_references(tmp_path: Path) -> None:
-    manifest = with_manifest(
-        manifest_version=2,
-        action=None,
-        background={"page": "bg.html", "scripts": ["bg.js"]},
-        browser_action={"default_icon": "icon19.png", "default_popup": "popup.html"},
-        page_action={"default_icon": {"19": "page19.png"}},
-        web_accessible_resources=["war.png", "images/*"],
-    )
-    package = check_package(make_package(tmp_path, manifest, {"bg.html": "x", "bg.js": "x"}))
-    warnings = warnings_of(package)
-    for path in ("icon19.png", "page19.png", "war.png"):
-        assert any(f"names {path} in" in w for w in warnings), path
-    assert len(warnings) == 4  # three files and manifest_version 2
+    # Chromium takes one of browser_action and page_action, and one of page and scripts.
+    for action, background, files in [
+        (
+            {"browser_action": {"default_icon": "icon19.png", "default_popup": "popup.html"}},
+            {"page": "bg.html"},
+            ("icon19.png", "war.png"),
+        ),
+        (
+            {"page_action": {"default_icon": {"19": "page19.png"}}},
+            {"scripts": ["bg.js"]},
+            ("page19.png", "war.png"),
+        ),
+    ]:
+        manifest = with_manifest(
+            manifest_version=2,
+            action=None,
+            background=background,
+            web_accessible_resources=["war.png", "images/*"],
+            **action,
+        )
+        package = check_package(make_package(tmp_path, manifest, {"bg.html": "x", "bg.js": "x"}))
+        warnings = warnings_of(package)
+        for path in files:
+            assert any(f"names {path} in" in w for w in warnings), path
+        assert len(warnings) == 3  # two files and manifest_version 2
 
 
 def test_referenced_file_in_other_case_is_named(tmp_path: Path) -> None:
