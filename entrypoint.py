@@ -12,4 +12,4 @@ import sys
 from edge_publish.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(entry(["publish"]))
+    sys.exit(entry(["publish"], front_end="action"))

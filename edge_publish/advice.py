@@ -14,6 +14,7 @@ from typing import Final
 from edge_publish.constants import API_ROOT, PARTNER_CENTER_API_URL
 from edge_publish.errors import EdgePublishError
 from edge_publish.knowledge import ONLY_WHILE_PENDING, PublishKnowledge
+from edge_publish.terms import render
 
 # Sentences that warnings use too, so that a warning and an error give the same fix.
 KEY_RENEWAL: Final = (
@@ -85,12 +86,16 @@ ADVICE: Final[dict[str, str]] = {
     "Gone": V1_RETIRED,
     "ApiKeyExpired": KEY_RENEWAL,
     "TlsError": TRUST_FIX,
-    "Timeout": "Check the operation in Partner Center, or raise operation-timeout.",
+    "Timeout": (
+        "The store may still finish the operation: re-run later (an upload is sent again), or "
+        "raise operation-timeout."
+    ),
     "Throttled": "Wait a few minutes and re-run, or raise operation-timeout.",
-    "NetworkError": "Re-run the job later; raise retries if this happens often.",
+    "NetworkError": "Re-run the job later; raise `retries` if this happens often.",
     "PublishUncertain": UNSEEN_PUBLISH,
     "ProtocolError": (
-        "Re-run later, and report it if it persists (the request id helps Microsoft support)."
+        "Re-run later, and report it if it persists (with the request id, where the log shows "
+        "one: only the API's own answers carry it)."
     ),
     "UnexpectedFailure": (
         "Re-run later; if it persists, contact Microsoft support with the correlation id from "
@@ -100,16 +105,20 @@ ADVICE: Final[dict[str, str]] = {
         "Check api-url, or the proxy in front of it: edge-publish never follows a redirect, so "
         "that credentials cannot reach another host."
     ),
-    "HttpError": "Re-run later; if it persists, report it with the request id.",
+    "HttpError": (
+        "Re-run later; if it persists, check api-url and any proxy on the way, and report it "
+        "with the request id where the log shows one (only the API's own answers carry it)."
+    ),
     "InvalidInput": "Nothing was sent: fix the input the message names, and re-run.",
     "InvalidPackage": "Nothing was sent: fix the package as the message says, and re-run.",
     "Cancelled": (
         "Check the product in Partner Center, and re-run if the submission is not there."
     ),
     "StoreListingUnavailable": (
-        "Check crx-id against the end of the store listing's URL, and that the extension is "
-        "listed; if the listing is only down for a while, the next scheduled run will tell "
-        "(after a recertification, a 404 has lasted weeks: Partner Center shows what is live)."
+        "If the listing could not be reached, check store-url and the network (a proxy, say), "
+        "or let the next scheduled run tell; if it answered without the item, check crx-id "
+        "against the end of the store listing's URL, and that the extension is listed (after a "
+        "recertification, a 404 has lasted weeks: Partner Center shows what is live)."
     ),
     "ReviewOverdue": (
         "Check the product in Partner Center first: the version may have been rejected, its "
@@ -220,9 +229,15 @@ def closest_code(code: str) -> str:
 def advice_for(error: EdgePublishError, *, publish: PublishKnowledge | None = None) -> str:
     """The fix for *error*: by its situation if one is known, else by its code; or ``''``.
 
+    It is written in the Action's terms, and shown in those of the front end (`render`).
+
     *publish* is what the run knows about its publish (`Outcome.known`): while it is
     accepted or may exist, with no verdict, the fix is to wait for it, whatever the error.
     """
+    return render(_advice(error, publish))
+
+
+def _advice(error: EdgePublishError, publish: PublishKnowledge | None) -> str:
     own = SITUATIONS.get(error.situation) or ADVICE.get(error.code, "")
     if publish is None or not publish.pending:
         return own

@@ -10,7 +10,7 @@ from edge_publish.constants import MIB
 
 __all__ = ["human_size", "sha256_file"]
 
-GIB: Final = 1024 * MIB
+KIB: Final = 1024
 HASH_CHUNK: Final = MIB
 
 
@@ -23,10 +23,22 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def human_size(count: int) -> str:
-    """A byte count for people: bytes below 1 MiB, then MiB, then GiB, to one decimal."""
-    if count < MIB:
+_UNITS: Final = ("KiB", "MiB", "GiB")
+
+
+def human_size(count: int, *, exact: bool = False) -> str:
+    """A byte count for people, the one way sizes are written: ``732 bytes``, ``11.4 MiB``.
+
+    Bytes below 1 KiB, then KiB, MiB or GiB to one decimal. With *exact*, where the exact
+    count matters (a dry run's report, the check command), the bytes follow:
+    ``11.4 MiB (11,953,766 bytes)``.
+    """
+    if count < KIB:
         return f"{count} bytes"
-    if count < GIB:
-        return f"{count / MIB:.1f} MiB"
-    return f"{count / GIB:.1f} GiB"
+    value, unit = float(count), "bytes"
+    for unit in _UNITS:  # noqa: B007 (the unit reached is the one shown)
+        value /= KIB
+        if round(value, 1) < KIB:
+            break
+    shown = f"{value:.1f} {unit}"
+    return f"{shown} ({count:,} bytes)" if exact else shown

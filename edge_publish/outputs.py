@@ -38,6 +38,7 @@ OUTPUTS: Final[dict[str, Callable[[Outcome], str]]] = {
     "error-message": _error_message,
     "extension-version": lambda o: o.extension_version,
     "extension-name": lambda o: o.extension_name,
+    "package-path": lambda o: o.package_path,
     "live-version": lambda o: o.live_version,
     "api-key-days-left": lambda o: "" if o.key_days_left is None else str(o.key_days_left),
 }

@@ -41,6 +41,7 @@ from edge_publish.errors import (
     ValidationFailed,
     said,
 )
+from edge_publish.files import human_size
 from edge_publish.knowledge import Known
 from edge_publish.live import check_live, precheck
 from edge_publish.log import ServerText, get_logger
@@ -81,6 +82,11 @@ def today_utc() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
+def now_utc() -> dt.datetime:
+    """The wall-clock time, in UTC: what the store's ``createdTime`` is compared with."""
+    return dt.datetime.now(dt.UTC)
+
+
 class RunnerUI(Protocol):
     """What the pipeline needs from the runner: log phases, and warning annotations."""
 
@@ -113,6 +119,7 @@ class Pipeline:
     sleep: Callable[[float], None] = time.sleep
     clock: Callable[[], float] = time.monotonic
     today: Callable[[], dt.date] = field(default=today_utc)
+    wall: Callable[[], dt.datetime] = field(default=now_utc)
     listing: Callable[[str, str], str] = read_listing
 
     def __post_init__(self) -> None:
@@ -146,8 +153,8 @@ class Pipeline:
         if s.check_credentials:
             with self.make_client() as client, self.ui.phase("Check the credentials"):
                 client.check_credentials(deadline=Deadline.after(s.operation_timeout, self.clock))
+                self._log.info("the store accepted the credentials")
             outcome.result = "authorized"
-            self._log.info("the store accepted the credentials")
             return
         if s.mode not in READS_PACKAGE:  # publish-only or resume: publish the draft, or wait
             with self.make_client() as client, self.ui.phase("Publish the submission"):
@@ -186,12 +193,13 @@ class Pipeline:
                 f"The API key expired on {expires.isoformat()} (api-key-expires), {-days} day(s) "
                 "ago; nothing was sent."
             )
-        self._log.info("API key expiry", expires=expires.isoformat(), days_left=days)
-        if days <= KEY_EXPIRY_WARNING_DAYS:
+        if days <= KEY_EXPIRY_WARNING_DAYS:  # said once: the warning, or else the log line
             self.ui.warn(
                 f"The API key expires on {expires.isoformat()}, in {days} day(s). {KEY_RENEWAL}",
                 "API key expires soon",
             )
+        else:
+            self._log.info("API key expiry", expires=expires.isoformat(), days_left=days)
 
     def _check(self) -> Package:
         from edge_publish.package import check_package, find_package
@@ -219,7 +227,7 @@ class Pipeline:
             "package checked",
             name=package.name,
             version=package.version,
-            size=package.size,
+            size=human_size(package.size),
             checks=package.mode,
         )
         return package
@@ -235,7 +243,7 @@ class Pipeline:
             auth=s.auth_method,
             package=package.path.name,
             version=package.version,
-            size=package.size,
+            size=human_size(package.size, exact=True),
             sha256=self.outcome.sha256,
             notes_length=len(s.notes_for_certification),
         )
@@ -251,7 +259,9 @@ class Pipeline:
             digest: list[Future[str]] = []
 
             def send(record: OperationRecord) -> None:
-                self._log.info("uploading", package=package.path.name, size=package.size)
+                self._log.info(
+                    "uploading", package=package.path.name, size=human_size(package.size)
+                )
                 upload = client.upload(
                     package.path, deadline=record.deadline, progress=self._progress
                 )
@@ -266,12 +276,21 @@ class Pipeline:
                 if not digest:
                     digest.append(pool.submit(sha256_file, package.path))
 
-            try:
-                self._operation("upload", send, client.upload_status)
-            finally:
-                if digest:
+            def hashed() -> None:
+                # Logged once, as soon as it is needed: before the first status request,
+                # which comes a second after the body is sent, so before any verdict.
+                if digest and not self.outcome.sha256:
                     self.outcome.sha256 = digest[0].result()
                     self._log.info("package hashed", sha256=self.outcome.sha256)
+
+            def poll(operation_id: str, *, deadline: Deadline) -> OperationStatus:
+                hashed()
+                return client.upload_status(operation_id, deadline=deadline)
+
+            try:
+                self._operation("upload", send, poll)
+            finally:
+                hashed()
 
     def _publish(self, client: EdgeClient) -> None:
         known = self.outcome.known
@@ -392,6 +411,8 @@ class Pipeline:
         deadline = record.deadline
         started = self.clock()
         last_note = started
+        # Seconds the operation had run before this wait: an earlier run's publish, resumed.
+        before: float | None = None
         record.status = "InProgress"
         while True:
             now = self.clock()
@@ -423,12 +444,32 @@ class Pipeline:
                     f"The {record.kind} operation {record.operation_id} was still in progress"
                     f"{last} after operation-timeout ({self.settings.operation_timeout:g} s).",
                 )
+            if before is None:
+                before = self._ran_before(record, status, now - record.started)
             if now - last_note >= PROGRESS_NOTE_INTERVAL:
                 self._log.info(
-                    f"{record.kind} still in progress, {now - started:.0f} s elapsed",
+                    self._wait_line(record, now - record.started, before),
                     operation=record.operation_id,
                 )
                 last_note = now
+
+    def _ran_before(self, record: OperationRecord, status: OperationStatus, waited: float) -> float:
+        """How long a resumed publish ran before this run, by the store's ``createdTime``."""
+        if record.kind != "publish" or not self.settings.publish_operation_id:
+            return 0.0
+        if status.created is None:
+            return 0.0
+        return max(0.0, (self.wall() - status.created).total_seconds() - waited)
+
+    def _wait_line(self, record: OperationRecord, waited: float, before: float) -> str:
+        """The wait line: how long so far, and the budget (``40 s of up to 600 s``)."""
+        budget = f"{waited:.0f} s of up to {self.settings.operation_timeout:g} s"
+        if before:
+            return (
+                f"{record.kind} in progress, {before + waited:.0f} s since the store created "
+                f"it; this run has waited {budget}"
+            )
+        return f"{record.kind} in progress, {budget}"
 
     def _undocumented(self, record: OperationRecord, status: OperationStatus) -> None:
         """A status the API does not document means "not finished": warn once a run, poll on."""

@@ -51,6 +51,7 @@ from edge_publish.errors import InvalidInput
 from edge_publish.loopback import is_loopback
 from edge_publish.outcome import READS_PACKAGE, Mode
 from edge_publish.package import CheckMode, parse_version
+from edge_publish.terms import EMPTY_INPUT
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SECRET_FIELDS: Final = frozenset({"api_key", "client_secret"})
@@ -159,7 +160,8 @@ class Settings(BaseSettings):
     )
     zip_path: str = Field(
         default="",
-        description="The package: a path relative to the workspace, or a glob matching one file.",
+        description="The package: a path relative to the workspace, or a glob matching one "
+        "file; a folder is zipped (the same bytes each time).",
     )
     client_id: str = Field(default="", description="The Publish API client id.")
     api_key: SecretStr | None = Field(
@@ -445,7 +447,7 @@ class Settings(BaseSettings):
         required = ("product_id", "zip_path") if needs_zip else ("product_id",)
         missing = [input_name(name) for name in required if not getattr(self, name)]
         if missing:
-            raise ValueError(f"`{missing[0]}` is required; set it in the step's `with:`")
+            raise ValueError(_empty(missing[0]))
         if self.api_key is not None and self.client_secret is not None:
             raise ValueError(
                 "`api-key` and `client-secret` are both set; pass only `api-key` (v1.1) and drop "
@@ -471,10 +473,7 @@ class Settings(BaseSettings):
         """check-live reads the public listing only: no package, no API credentials."""
         for name in ("product_id", "crx_id", "expect_version"):
             if not getattr(self, name):
-                raise ValueError(
-                    f"`{input_name(name)}` is required with check-live; set it in the step's "
-                    "`with:`"
-                )
+                raise ValueError(_empty(input_name(name), " with check-live"))
         return self
 
     @property
@@ -505,6 +504,12 @@ class Settings(BaseSettings):
     def treat_as_success_codes(self) -> frozenset[str]:
         """The codes of ``treat-as-success``, trimmed."""
         return frozenset(_codes(self.treat_as_success))
+
+
+def _empty(name: str, context: str = "") -> str:
+    """The error for a required input that is empty (unset inputs arrive as '')."""
+    variable = f"EDGE_{name.replace('-', '_').upper()}"
+    return EMPTY_INPUT.format(name=name, context=context, variable=variable)
 
 
 def _codes(listed: str) -> list[str]:

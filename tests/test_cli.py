@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import math
+import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -10,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from edge_publish import __version__, cli
+from edge_publish.outputs import OUTPUT_NAMES
 from edge_publish.settings import Settings, input_name
 from tests.support.actions_runner import parse_output_file
+from tests.support.cli import credentials, json_of, run_cli
 from tests.support.credentials import GUID
 from tests.support.zips import MANIFEST, make_zip
 
@@ -33,22 +40,51 @@ def env(monkeypatch, tmp_path):
     return out, summary
 
 
-def test_help_lists_every_setting_with_flag_env_and_default(capsys):
+def help_of(*args: str, capsys) -> str:
     with pytest.raises(SystemExit) as info:
-        cli.main(["--help"])
+        cli.main([*args, "--help"])
     assert info.value.code == 0
-    text = " ".join(capsys.readouterr().out.split())
-    for name in Settings.model_fields:
+    return " ".join(capsys.readouterr().out.split())
+
+
+def flags_in(text: str) -> set[str]:
+    return set(re.findall(r"(?<![\w-])--[a-z][a-z0-9-]+", text))
+
+
+def test_help_lists_every_publish_setting_with_flag_env_and_default(capsys):
+    text = help_of(capsys=capsys)
+    for name in cli.command_settings("publish"):
         assert f"--{input_name(name)}" in text, name
         assert f"env EDGE_{name.upper()}" in text, name
     assert "default 600" in text
     assert "default https://api.addons.microsoftedge.microsoft.com" in text
-    assert "check PATH.zip" in text
     assert (
-        "Commands: publish (the default), check-credentials, check-live, check PATH.zip, simulate"
-        in text
+        "Commands: publish (the default), check-credentials, check-live, check PATH, status, "
+        "simulate" in text
     )
-    assert "simulate" in text
+
+
+@pytest.mark.parametrize("command", ["publish", "check-credentials", "check-live", "status"])
+def test_each_command_help_lists_only_its_own_flags(command, capsys):
+    own = {f"--{input_name(name)}" for name in cli.command_settings(command)}
+    extra = {"--help", "--version", "--json"}
+    if command == "status":
+        extra |= {"--upload-operation-id", "--publish-operation-id"}
+    assert flags_in(help_of(command, capsys=capsys)) == own | extra
+
+
+def test_check_live_help_lists_no_publish_flag(capsys):
+    text = help_of("check-live", capsys=capsys)
+    for flag in ("--zip-path", "--api-key", "--notes-for-certification", "--upload-only"):
+        assert flag not in text
+    assert "--expect-version" in text
+
+
+def test_every_setting_is_a_flag_of_some_command():
+    listed = {name for command in cli.COMMAND_SETTINGS for name in cli.command_settings(command)}
+    listed |= set(cli.command_settings("publish"))
+    # The mode switches are commands of the CLI (check-live, check-credentials).
+    assert set(Settings.model_fields) - listed == {"check_live", "check_credentials"}
 
 
 def test_the_help_and_the_readme_list_every_command(capsys):
@@ -59,12 +95,36 @@ def test_the_help_and_the_readme_list_every_command(capsys):
     )
     shown = {item.split()[0] for item in epilog.split(", ")}
     assert shown == set(cli.COMMANDS)
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    block = readme.split("## Using it outside GitHub Actions", 1)[1].split("```console", 1)[1]
-    block = block.split("```", 1)[0]
+    block = readme_cli_block()
     named = {line.split("edge-publish ", 1)[1].split()[0] for line in block.splitlines() if line}
     # A line that starts with a flag runs the default command, publish.
     assert {"publish" if word.startswith("-") else word for word in named} == set(cli.COMMANDS)
+
+
+def readme_cli_block() -> str:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = readme.split("## Using it outside GitHub Actions", 1)[1].split("```console", 1)[1]
+    return block.split("```", 1)[0]
+
+
+def test_every_flag_the_readme_and_contributing_show_is_a_flag_of_its_command(capsys):
+    """The README's CLI block and CONTRIBUTING's commands use only flags their command has."""
+    root = Path(__file__).resolve().parents[1]
+    lines = readme_cli_block().splitlines()
+    contributing = root.joinpath("CONTRIBUTING.md").read_text().replace("\\\n", " ")
+    lines += [line for line in contributing.splitlines() if "uv run edge-publish " in line]
+    checked = 0
+    for line in lines:
+        if "edge-publish " not in line:
+            continue
+        words = line.split("edge-publish ", 1)[1].split("#", 1)[0].split()
+        command = words[0] if words and words[0] in cli.COMMANDS else "publish"
+        if command in {"simulate", "check"}:
+            continue
+        used = flags_in(" ".join(words)) - {"--help"}
+        assert used <= flags_in(help_of(command, capsys=capsys)), line
+        checked += 1
+    assert checked >= 6
 
 
 def test_version(capsys):
@@ -223,8 +283,11 @@ def test_the_exit_status_follows_the_error_class_not_a_code_the_store_chose():
 @pytest.mark.parametrize(
     ("flags", "names"),
     [
-        (["--publish-only", "--upload-only"], "`publish-only` and `upload-only`"),
-        (["--publish-operation-id", "op-1", "--dry-run"], "`publish-operation-id` and `dry-run`"),
+        (["--publish-only", "--upload-only"], "`--publish-only` and `--upload-only`"),
+        (
+            ["--publish-operation-id", "op-1", "--dry-run"],
+            "`--publish-operation-id` and `--dry-run`",
+        ),
     ],
 )
 def test_publish_only_and_resume_are_flags_of_the_publish_command(env, flags, names):
@@ -233,3 +296,192 @@ def test_publish_only_and_resume_are_flags_of_the_publish_command(env, flags, na
     assert cli.main([*base, *flags]) == 2
     outputs = parse_output_file(out.read_text())
     assert outputs["error-message"].startswith(f"{names} are both set")
+
+
+# --- The CLI as a user runs it: a subprocess, against the simulator --------------------------
+
+
+def extension_folder(root: Path) -> Path:
+    folder = root / "extension"
+    (folder / ".git").mkdir(parents=True)
+    (folder / ".git" / "HEAD").write_text("ref: refs/heads/main\n")
+    (folder / ".DS_Store").write_bytes(b"\0junk")
+    (folder / "manifest.json").write_text(json.dumps(MANIFEST))
+    (folder / "background.js").write_text("// background\n")
+    return folder
+
+
+def test_a_folder_as_zip_path_is_zipped_checked_and_named_in_the_outputs(tmp_path):
+    extension_folder(tmp_path)
+    dry_run = ["--product-id", GUID, "--dry-run", "--json"]
+    first = json_of(run_cli("--zip-path", "extension", *dry_run, cwd=tmp_path))
+    second = json_of(run_cli("--zip-path", "extension/", *dry_run, cwd=tmp_path))
+    made = Path(first["package-path"])
+    assert first["result"] == "validated"
+    assert first["extension-version"] == "1.2.3"
+    assert made.parent == tmp_path / "runner-temp" / "edge-publish"
+    assert made.suffix == ".zip"
+    with zipfile.ZipFile(made) as archive:
+        assert archive.namelist() == ["background.js", "manifest.json"]
+    assert second["package-path"] == first["package-path"]
+
+
+def test_two_runs_on_the_same_folder_upload_the_same_sha256(simulator, tmp_path):
+    extension_folder(tmp_path)
+    sim = simulator()
+    digests = []
+    for _ in range(2):
+        result = run_cli(
+            *credentials(sim.url), "--zip-path", "extension", "--upload-only", cwd=tmp_path
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        digests += re.findall(r"package hashed sha256=([0-9a-f]{64})", result.stdout)
+        assert "zipped the folder" in result.stdout
+    assert len(digests) == 2
+    assert digests[0] == digests[1]
+
+
+def test_check_takes_a_folder_and_gives_the_exact_size(tmp_path):
+    extension_folder(tmp_path)
+    result = run_cli("check", "extension", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"ok: E2E Test Extension 1\.2\.3, \d+ bytes\n", result.stdout)
+    make_zip(tmp_path / "big.zip", files={"data.bin": os.urandom(3000)})
+    result = run_cli("check", "big.zip", cwd=tmp_path)
+    assert re.search(
+        r"ok: E2E Test Extension 1\.2\.3, \d\.\d KiB \(\d,\d{3} bytes\)", result.stdout
+    )
+
+
+def test_check_json_prints_one_object_for_a_folder_and_for_a_refused_zip(tmp_path):
+    extension_folder(tmp_path)
+    result = run_cli("check", "extension", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json_of(result)
+    assert (data["result"], data["extension-version"]) == ("ok", "1.2.3")
+    assert Path(data["package-path"]).parent == tmp_path / "runner-temp" / "edge-publish"
+    assert data["size"] == Path(data["package-path"]).stat().st_size
+    assert "zipped the folder" in result.stderr
+    make_zip(tmp_path / "bad.zip", {**MANIFEST, "version": "01.2"})
+    refused = run_cli("check", "bad.zip", "--json", cwd=tmp_path)
+    assert refused.returncode == 2
+    data = json_of(refused)
+    assert (data["result"], data["error-code"]) == ("invalid", "InvalidPackage")
+    assert data["errors"]
+
+
+def test_json_prints_one_object_of_every_output_and_logs_to_stderr(simulator, tmp_path):
+    make_zip(tmp_path / "ext.zip")
+    sim = simulator()
+    result = run_cli(*credentials(sim.url), "--zip-path", "ext.zip", "--json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    data = json_of(result)
+    assert tuple(data) == OUTPUT_NAMES
+    assert data["result"] == "published"
+    assert data["publish-operation-id"] == sim.journal()["operations"][-1]["id"]
+    assert "== Upload the package" in result.stderr
+    assert "\nresult=published\n" not in result.stderr  # the name=value lines are not printed
+
+
+def test_json_on_failure_still_prints_the_object_and_the_error_goes_to_stderr(tmp_path):
+    result = run_cli(
+        "--product-id", "nope", "--zip-path", "ext.zip", "--dry-run", "--json", cwd=tmp_path
+    )
+    assert result.returncode == 2
+    data = json_of(result)
+    assert (data["result"], data["error-code"]) == ("failed", "InvalidInput")
+    assert "error: edge-publish: InvalidInput" in result.stderr
+
+
+def test_a_mistyped_command_names_the_commands(tmp_path):
+    result = run_cli("pubish", "--dry-run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'pubish' is not a command (did you mean 'publish'?)" in result.stderr
+    assert ", ".join(cli.COMMANDS) in result.stderr
+    assert result.stdout == ""
+
+
+def test_check_live_help_lists_only_its_flags_in_a_subprocess(tmp_path):
+    result = run_cli("check-live", "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "--zip-path" not in result.stdout
+    assert "--crx-id" in result.stdout
+
+
+def timed_out(sim, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """A publish run whose operation is still in progress when its 2 s budget runs out."""
+    make_zip(tmp_path / "ext.zip")
+    args = [*credentials(sim.url), "--zip-path", "ext.zip", "--operation-timeout", "2"]
+    result = run_cli(*args, cwd=tmp_path)
+    assert result.returncode == 1
+    assert "error: edge-publish: Timeout" in result.stdout
+    return result
+
+
+def test_the_package_hash_is_logged_before_the_verdict_even_after_a_timeout(simulator, tmp_path):
+    out = timed_out(simulator(upload_seconds=math.inf), tmp_path).stdout
+    assert "Partner Center" not in out  # it shows no operation ids
+    assert "raise --operation-timeout" in out
+    assert "package hashed" in out
+    assert out.index("package hashed") < out.index("error: edge-publish: Timeout")
+    sim = simulator()
+    result = run_cli(*credentials(sim.url), "--zip-path", "ext.zip", "--upload-only", cwd=tmp_path)
+    assert result.stdout.index("package hashed") < result.stdout.index("upload verdict")
+
+
+def test_check_credentials_logs_inside_its_group_and_warns_of_expiry_once(simulator, tmp_path):
+    sim = simulator()
+    soon = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=5)).isoformat()
+    args = ["check-credentials", *credentials(sim.url), "--api-key-expires", soon]
+    result = run_cli(*args, cwd=tmp_path, env={"GITHUB_ACTIONS": "true"})
+    assert result.returncode == 0, result.stdout
+    group = result.stdout.split("::group::Check the credentials", 1)[1].split("::endgroup::")[0]
+    assert "the store accepted the credentials" in group
+    assert result.stdout.count("expires on") == 1
+    assert "API key expiry" not in result.stdout
+
+
+# --- Advice in the CLI's own terms ------------------------------------------------------------
+
+
+def test_the_cli_advice_names_flags_and_variables_not_inputs(simulator, tmp_path):
+    sim = simulator(publish_seconds=math.inf)
+    result = timed_out(sim, tmp_path)
+    operation = sim.journal()["operations"][-1]["id"]
+    assert f"Re-run with `--publish-operation-id {operation}`" in result.stdout
+    assert "publish-operation-id:" not in result.stdout.replace("--publish-operation-id", "")
+
+
+def test_the_key_renewal_warning_speaks_the_cli_terms(simulator, tmp_path):
+    sim = simulator()
+    soon = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=3)).isoformat()
+    args = ["check-credentials", *credentials(sim.url), "--api-key-expires", soon]
+    result = run_cli(*args, cwd=tmp_path)
+    assert "store it where EDGE_API_KEY comes from" in result.stdout
+    assert "give its expiry date to --api-key-expires" in result.stdout
+    assert "repository secret" not in result.stdout
+
+
+def test_an_empty_product_id_says_it_is_empty_and_why_in_each_front_end(act, tmp_path):
+    action = act(None, product_id="")
+    assert action.returncode == 2
+    message = action.outputs["error-message"]
+    assert message.startswith("`product-id` is required, and it is empty.")
+    assert "`${{ vars.EDGE_PRODUCT_ID }}`" in message
+    assert "not defined for this repository" in message
+    make_zip(tmp_path / "ext.zip")
+    cli_run = run_cli("--zip-path", "ext.zip", cwd=tmp_path, env={"EDGE_PRODUCT_ID": ""})
+    assert cli_run.returncode == 2
+    expected = "`--product-id` is required and not given: pass the flag, or set EDGE_PRODUCT_ID"
+    assert expected in cli_run.stdout
+    assert "with:" not in cli_run.stdout
+
+
+def test_a_listing_that_cannot_be_reached_points_at_store_url_first(tmp_path):
+    args = ["check-live", "--product-id", GUID, "--crx-id", "hfkpkbgbeapodcmlobhbcbbegncnaccb"]
+    result = run_cli(
+        *args, "--expect-version", "1.2.3", "--store-url", "http://127.0.0.1:9", cwd=tmp_path
+    )
+    assert result.returncode == 1
+    advice = result.stdout.split("could not be reached", 1)[1]
+    assert advice.index("check --store-url") < advice.index("check --crx-id")

@@ -222,7 +222,7 @@ def test_zip_path_is_still_required_to_publish(simulator, act):
     run = act(sim, zip_path="")
     assert run.returncode == 2
     assert run.outputs["error-code"] == "InvalidInput"
-    assert run.outputs["error-message"] == "`zip-path` is required; set it in the step's `with:`."
+    assert run.outputs["error-message"].startswith("`zip-path` is required, and it is empty.")
     assert sim.journal()["requests"] == []
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 from tests.support.actions_runner import HOSTILE_MARKUP, outside_code, run_action, sweep_secrets
 from tests.support.credentials import API_KEY, CLIENT_ID, GUID
@@ -135,10 +136,15 @@ def test_symlinked_package_is_followed(simulator, act, workspace):
     assert run.returncode == 0, run.log
 
 
-def test_zip_path_that_is_a_directory(simulator, act, workspace):
-    (workspace / "dir.zip").symlink_to(workspace / "dist")
+def test_zip_path_that_is_a_directory_is_zipped_and_checked_before_anything_is_sent(
+    simulator, act, workspace
+):
+    (workspace / "dir.zip").symlink_to(workspace / "dist")  # a folder holding only a zip
     sim = simulator()
     run = act(sim, zip_path="dir.zip")
     assert run.returncode == 2
-    assert run.outputs["error-code"] == "InvalidInput"
+    assert run.outputs["error-code"] == "InvalidPackage"
+    made = Path(run.outputs["package-path"])
+    assert made.parent.name == "edge-publish"
+    assert made.parent.parent.name == "runner_temp"  # RUNNER_TEMP, never the workspace
     assert sim.journal()["requests"] == []

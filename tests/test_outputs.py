@@ -23,6 +23,7 @@ def test_each_output_reads_its_part_of_the_outcome():
         submission_id="s-1",
         extension_version="1.2.3",
         extension_name="Ext",
+        package_path="/tmp/edge-publish/ext-1a2b3c4d.zip",
         error=EdgePublishError("It broke.", code="NoModulesUpdated"),
         live_version="1.2.2",
         key_days_left=0,
@@ -38,6 +39,7 @@ def test_each_output_reads_its_part_of_the_outcome():
         "error-message": "It broke.",
         "extension-version": "1.2.3",
         "extension-name": "Ext",
+        "package-path": "/tmp/edge-publish/ext-1a2b3c4d.zip",
         "live-version": "1.2.2",
         "api-key-days-left": "0",
     }

@@ -1,5 +1,6 @@
 """The pipeline's logic against a fake client; the e2e tests run it against the simulator."""
 
+import re
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -293,6 +294,31 @@ def test_every_request_gets_the_operations_deadline_on_the_pipelines_clock(packa
     assert seen[0].remaining() <= 30
     clock.now += 60
     assert seen[0].expired()
+
+
+def test_wait_lines_say_the_time_so_far_and_the_budget(package):
+    from structlog.testing import capture_logs
+
+    client = FakeClient([OK], [OK], progress_polls=8)
+    pipeline, _, _, _ = make(package, client, operation_timeout=600)
+    with capture_logs() as logs:
+        pipeline.run()
+    lines = [e["event"] for e in logs if " in progress, " in e["event"]]
+    assert {line.split()[0] for line in lines} == {"upload", "publish"}
+    for line in lines:
+        assert re.fullmatch(r"(upload|publish) in progress, \d+ s of up to 600 s", line), line
+
+
+def test_the_package_hash_is_logged_once_and_before_the_verdict(package):
+    from structlog.testing import capture_logs
+
+    pipeline, _, _, _ = make(package, FakeClient([OK], [OK], progress_polls=3))
+    with capture_logs() as logs:
+        pipeline.run()
+    events = [str(e["event"]) for e in logs]
+    assert events.count("package hashed") == 1
+    verdict = next(i for i, event in enumerate(events) if event.startswith("upload verdict"))
+    assert events.index("package hashed") < verdict
 
 
 class PollsFail(FakeClient):

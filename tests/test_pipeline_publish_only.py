@@ -1,5 +1,7 @@
 """publish-only and a resumed publish (publish-operation-id), against a fake client."""
 
+import re
+
 import pytest
 
 from edge_publish.advice import RESUME, SITUATIONS, advice_for
@@ -110,3 +112,48 @@ def test_a_timeout_after_the_publish_was_accepted_advises_resuming_it(package):
     advice = advice_for(info.value, publish=report.known)
     assert advice == RESUME.format(publish_operation_id="p1")
     assert "publish-operation-id: p1 " in advice
+
+
+def test_a_resumed_wait_counts_from_the_operations_created_time(package):
+    import dataclasses
+    import datetime as dt
+
+    from structlog.testing import capture_logs
+
+    created = dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)
+
+    class Created(FakeClient):
+        def publish_status(self, op, *, deadline):
+            return dataclasses.replace(
+                super().publish_status(op, deadline=deadline), created=created
+            )
+
+    client = Created([], [OK], progress_polls=0)
+    client._pending = 8
+    pipeline, _, _, clock = make(package, client, zip_path="", publish_operation_id=OPERATION)
+    # The earlier run's publish was created 300 s before this run started.
+    pipeline.wall = lambda: created + dt.timedelta(seconds=300 + clock.now)
+    with capture_logs() as logs:
+        pipeline.run()
+    lines = [e["event"] for e in logs if " in progress, " in e["event"]]
+    assert lines
+    for line in lines:
+        total, waited = (int(n) for n in re.findall(r"(\d+) s", line)[:2])
+        assert line == (
+            f"publish in progress, {total} s since the store created it; this run has waited "
+            f"{waited} s of up to 600 s"
+        )
+        assert abs(total - (300 + waited)) <= 1
+
+
+def test_a_resumed_wait_without_created_time_counts_from_this_run(package):
+    from structlog.testing import capture_logs
+
+    client = FakeClient([], [OK], progress_polls=0)
+    client._pending = 8
+    pipeline, _, _, _ = make(package, client, zip_path="", publish_operation_id=OPERATION)
+    with capture_logs() as logs:
+        pipeline.run()
+    lines = [e["event"] for e in logs if " in progress, " in e["event"]]
+    assert lines
+    assert all(re.fullmatch(r"publish in progress, \d+ s of up to 600 s", line) for line in lines)

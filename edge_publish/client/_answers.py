@@ -5,6 +5,7 @@ Pure functions of what came over the wire; they send nothing.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Mapping
@@ -48,6 +49,7 @@ class OperationStatus:
 
     ``status`` is ``None`` for the documented "unexpected failure" body, which has no status.
     A status the API does not document is kept as sent: it is not a verdict (`done` is False).
+    ``created`` is the operation's ``createdTime``, when the store gave a readable one.
     """
 
     operation_id: str
@@ -55,6 +57,7 @@ class OperationStatus:
     message: ServerText
     error_code: str
     errors: tuple[ServerText, ...]
+    created: dt.datetime | None = None
 
     @property
     def done(self) -> bool:
@@ -141,6 +144,7 @@ def parse_status(operation_id: str, body: bytes) -> OperationStatus:
         message=ServerText(_text(data.get("message"))),
         error_code=_text(data.get("errorCode")),
         errors=_listed_errors(data.get("errors")),
+        created=_timestamp(data.get("createdTime")),
     )
 
 
@@ -170,6 +174,17 @@ def _listed_errors(errors: object) -> tuple[ServerText, ...]:
         if text.strip():
             messages.append(ServerText(text))
     return tuple(messages)
+
+
+def _timestamp(value: object) -> dt.datetime | None:
+    """An ISO 8601 time in UTC (``2026-01-01T10:00:00.000Z``), or None if it is not one."""
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
 def parse_token(_response: httpx.Response, body: bytes) -> str:

@@ -12,13 +12,14 @@ action of its own handlers while it shuts down, and a signal then would still ki
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 import traceback
 from collections.abc import Callable, Iterator
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from edge_publish import github
+from edge_publish import github, terms
 from edge_publish.advice import advice_for
 from edge_publish.errors import (
     Cancelled,
@@ -30,6 +31,9 @@ from edge_publish.errors import (
 from edge_publish.log import ServerText, get_logger, redact, register_secret
 from edge_publish.outcome import Outcome
 from edge_publish.outputs import outputs_of
+
+if TYPE_CHECKING:
+    from edge_publish.knowledge import PublishKnowledge
 
 EXIT_OK: Final = 0
 EXIT_FAILED: Final = 1  # the store, the network or an operation failed
@@ -102,29 +106,47 @@ def _cancelled(outcome: Outcome, signal_name: str) -> Cancelled:
     return Cancelled(message.strip(), signal_number=signal.Signals[signal_name].value)
 
 
-def finish(outcome: Outcome) -> int:
-    """The boundary's exit: annotation, outputs, summary, exit status."""
+def finish(outcome: Outcome, *, print_outputs: bool = True) -> int:
+    """The boundary's exit: annotation, outputs, summary, exit status.
+
+    Without *print_outputs* (``--json``, which prints them itself), the outputs go only to
+    the runner's output file, if there is one.
+    """
     from edge_publish.summary import render
 
     with _signals_ignored():
-        return _finish(outcome, render)
+        return _finish(outcome, render, print_outputs=print_outputs)
 
 
-def _finish(outcome: Outcome, render: Callable[[Outcome], str]) -> int:
+def report(error: EdgePublishError, *, publish: PublishKnowledge | None = None) -> None:
+    """Show *error*: one annotation, then the store's details and the request id.
+
+    The annotation holds the message, in the front end's terms, and the advice; *publish* is
+    what the run knows about its publish (`advice_for`).
+    """
+    log = get_logger()
+    error.message = terms.render(error.message)
+    advice = advice_for(error, publish=publish)
+    title = f"edge-publish: {error.code}"
+    github.annotate("error", f"{error.full_message}{' ' + advice if advice else ''}", title)
+    speaker = "the store listed" if error.store_listed else "reported error"
+    for detail in error.details:
+        log.error(ServerText(f'{speaker}: "{detail[:2000]}"'))
+    if error.request_id:
+        log.error("request id for Microsoft support", request_id=error.request_id)
+
+
+def _finish(
+    outcome: Outcome, render: Callable[[Outcome], str], *, print_outputs: bool = True
+) -> int:
     log = get_logger()
     error = outcome.error
     if error is not None:
         outcome.result = "failed"
-        advice = advice_for(error, publish=outcome.known)
-        title = f"edge-publish: {error.code}"
-        github.annotate("error", f"{error.full_message}{' ' + advice if advice else ''}", title)
-        speaker = "the store listed" if error.store_listed else "reported error"
-        for detail in error.details:
-            log.error(ServerText(f'{speaker}: "{detail[:2000]}"'))
-        if error.request_id:
-            log.error("request id for Microsoft support", request_id=error.request_id)
+        report(error, publish=outcome.known)
     try:
-        github.write_outputs(outputs_of(outcome))
+        if print_outputs or os.environ.get("GITHUB_OUTPUT"):
+            github.write_outputs(outputs_of(outcome))
         github.write_summary(render(outcome))
     except Exception as exc:  # noqa: BLE001 (still the boundary: say so, never a bare traceback)
         github.annotate("error", f"Could not write the step outputs or summary: {exc}")

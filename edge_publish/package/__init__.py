@@ -13,7 +13,8 @@ The checks read the zip's central directory, ``manifest.json``, every locale's
 nothing else, each with a bounded read: a package may be hundreds of megabytes, or hostile (a
 zip bomb), and a dry run must stay fast.
 
-The modules, in the order a run uses them: ``_locate`` resolves the zip-path input,
+The modules, in the order a run uses them: ``_locate`` resolves the zip-path input (and ``_folder``
+zips a folder it names, the same bytes each time),
 ``_archive`` opens the zip and checks its entries, ``_chromium_json`` parses JSON as Chromium
 does, ``_manifest`` checks the manifest, ``_locales`` the locales and their messages,
 ``_references`` the files the manifest names, ``_values`` the manifest's types and values as

@@ -1,4 +1,7 @@
-"""Resolving the ``zip-path`` input to the one file to check and upload."""
+"""Resolving the ``zip-path`` input to the one file to check and upload.
+
+A folder is zipped first (`edge_publish.package._folder`), and that zip is the file.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from pathlib import Path
 
 from edge_publish.errors import InvalidInput
 from edge_publish.package._findings import listing
+from edge_publish.package._folder import zip_folder
 
 _GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -20,12 +24,13 @@ def find_package(zip_path: str, workspace: Path) -> Path:
     The value is a path relative to ``workspace`` (absolute paths allowed) or a glob (``*``,
     ``?``, ``[...]``, ``**``) that must match exactly one file. A value that exists as written
     is taken literally, so a file named ``ext[1].zip`` still works. Symlinks are followed, but
-    the resolved target must be a regular file.
+    the resolved target must be a regular file, or a folder: a folder is zipped
+    deterministically (`zip_folder`), and the zip's path is returned.
 
     Raises:
         InvalidInput: One sentence naming the value, the workspace and the fix: the value
             matches no file, a glob matches several (listed, sorted), or the value is a
-            directory, a broken symlink or not a regular file.
+            broken symlink or not a regular file.
     """
     value = zip_path.strip()
     if not value:
@@ -85,10 +90,7 @@ def _regular_file(candidate: Path, value: str, workspace: Path) -> Path:
             f"({exc.strerror or exc}); fix the path or its permissions."
         ) from exc
     if stat.S_ISDIR(mode):
-        raise InvalidInput(
-            f'zip-path "{value}" is a directory ({resolved}) in the workspace {workspace}, not a '
-            f"zip; zip the extension folder's contents and point zip-path at the .zip file."
-        )
+        return zip_folder(resolved)
     if not stat.S_ISREG(mode):
         raise InvalidInput(
             f'zip-path "{value}" resolves to {resolved}, which is not a regular file '

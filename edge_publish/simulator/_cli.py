@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import math
 import signal
 import ssl
 import sys
 import threading
-from dataclasses import replace
+from dataclasses import MISSING, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from edge_publish.loopback import is_loopback
 from edge_publish.simulator._contract import JOURNAL_PATH, LOCATION_MODES
@@ -44,21 +45,51 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--tls-cert", type=Path, metavar="FILE", help="serve HTTPS: PEM chain")
     parser.add_argument("--tls-key", type=Path, metavar="FILE", help="the certificate's key")
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
-    parser.add_argument("--list", action="store_true", help="print the scenario names")
+    parser.add_argument(
+        "--list", action="store_true", help="print each scenario's name and description"
+    )
     return parser
 
 
+# The options that override a field of the scenario: option, field.
+_OVERRIDES: Final = (
+    ("--upload-seconds", "upload_seconds"),
+    ("--publish-seconds", "publish_seconds"),
+    ("--location", "location"),
+)
+
+
 def _scenario_from_args(args: argparse.Namespace) -> Scenario:
-    """The scenario named on the command line, with its overrides."""
+    """The scenario named on the command line, with its overrides.
+
+    Raises:
+        ValueError: An option contradicts the scenario: the scenario sets that field itself
+            (it is what the scenario is about, like ``stuck``'s endless upload), to another
+            value.
+    """
     scenario = Scenario.load(args.scenario)
+    defaults = {f.name: f.default for f in fields(Scenario) if f.default is not MISSING}
     overrides: dict[str, Any] = {}
-    if args.upload_seconds is not None:
-        overrides["upload_seconds"] = args.upload_seconds
-    if args.publish_seconds is not None:
-        overrides["publish_seconds"] = args.publish_seconds
-    if args.location is not None:
-        overrides["location"] = args.location
+    for option, name in _OVERRIDES:
+        value = getattr(args, name)
+        if value is None:
+            continue
+        own = getattr(scenario, name)
+        if own != defaults.get(name) and own != value:
+            shown = "never" if own == math.inf else own
+            raise ValueError(
+                f"{option} {value} contradicts the scenario {scenario.name!r}, which sets "
+                f"{name} to {shown}; drop {option}, or choose another scenario"
+            )
+        overrides[name] = value
     return replace(scenario, **overrides) if overrides else scenario
+
+
+def _listing() -> str:
+    """Each named scenario with its description, one per line, the names aligned."""
+    scenarios = [Scenario.load(name) for name in list_scenarios()]
+    width = max(len(s.name) for s in scenarios)
+    return "".join(f"{s.name:<{width}}  {s.description}".rstrip() + "\n" for s in scenarios)
 
 
 def _tls_context(cert: Path | None, key: Path | None) -> ssl.SSLContext | None:
@@ -156,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.list:
-        sys.stdout.write("".join(f"{name}\n" for name in list_scenarios()))
+        sys.stdout.write(_listing())
         return 0
     if not is_loopback(args.host):
         sys.stderr.write(f"{PROG}: refusing non-loopback host {args.host!r}\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -84,16 +85,19 @@ def test_find_empty_value(workspace: Path) -> None:
         find_package("  ", workspace)
 
 
-def test_find_directory(workspace: Path) -> None:
-    with pytest.raises(InvalidInput) as caught:
-        find_package("dist", workspace)
-    assert "is a directory" in caught.value.message
-    assert str(workspace) in caught.value.message
+def test_a_folder_is_zipped_and_the_zip_is_the_package(workspace: Path, tmp_path, monkeypatch):
+    monkeypatch.setenv("RUNNER_TEMP", str(tmp_path / "runner-temp"))
+    (workspace / "dist" / "manifest.json").write_text("{}")
+    found = find_package("dist", workspace)
+    assert found.parent == tmp_path / "runner-temp" / "edge-publish"
+    assert found.name.startswith("dist-") and found.suffix == ".zip"
+    with zipfile.ZipFile(found) as archive:
+        assert archive.namelist() == ["manifest.json"]
 
 
-def test_find_glob_matching_only_a_directory(workspace: Path) -> None:
-    with pytest.raises(InvalidInput, match="is a directory"):
-        find_package("dis?", workspace)
+def test_a_glob_matching_only_a_folder_zips_it(workspace: Path, tmp_path, monkeypatch):
+    monkeypatch.setenv("RUNNER_TEMP", str(tmp_path / "runner-temp"))
+    assert find_package("dis?", workspace).parent == tmp_path / "runner-temp" / "edge-publish"
 
 
 def test_find_symlink_to_a_file(workspace: Path) -> None:

@@ -14,7 +14,8 @@ import httpx
 import pytest
 import trustme
 
-from edge_publish.simulator import Simulator, list_scenarios, main
+from edge_publish.simulator import Scenario, Simulator, list_scenarios, main
+from edge_publish.simulator._cli import _parser, _scenario_from_args
 from tests.simulator.helpers import (
     AUTH,
     REPO,
@@ -113,9 +114,33 @@ def test_main_fails_cleanly_when_the_port_is_taken(
     assert "cannot listen" in capsys.readouterr().err
 
 
-def test_main_lists_scenarios(capsys: pytest.CaptureFixture[str]) -> None:
+def test_main_lists_scenarios_with_their_descriptions(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--list"]) == 0
-    assert capsys.readouterr().out.split() == list_scenarios()
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == list_scenarios()
+    stuck = next(line for line in lines if line.startswith("stuck "))
+    assert stuck.split(None, 1)[1] == Scenario.load("stuck").description
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["--scenario", "stuck", "--upload-seconds", "1"], "--upload-seconds 1.0"),
+        (["--scenario", "typical", "--publish-seconds", "1"], "--publish-seconds 1.0"),
+        (["--scenario", "no-location", "--location", "url"], "--location url"),
+    ],
+)
+def test_an_option_that_contradicts_the_scenario_is_refused(
+    capsys: pytest.CaptureFixture[str], argv: list[str], option: str
+) -> None:
+    assert main([*argv, "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert f"{option} contradicts the scenario {argv[1]!r}" in err
+
+
+def test_an_option_the_scenario_leaves_open_is_taken() -> None:
+    args = _parser().parse_args(["--scenario", "NoModulesUpdated", "--upload-seconds", "1"])
+    assert _scenario_from_args(args).upload_seconds == 1
 
 
 @pytest.mark.parametrize(
@@ -184,5 +209,5 @@ def test_python_m_runs_the_command() -> None:
         check=False,
     )
     assert result.returncode == 0
-    assert result.stdout.split() == list_scenarios()
+    assert [line.split()[0] for line in result.stdout.splitlines()] == list_scenarios()
     assert result.stderr == ""

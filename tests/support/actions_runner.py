@@ -152,6 +152,7 @@ def run_action(
             "GITHUB_REPOSITORY": "octo-org/my-extension",
             "GITHUB_REF": "refs/tags/v1.2.3",
             "RUNNER_OS": "Linux",
+            "RUNNER_TEMP": str(files / "runner_temp"),
             "PYTHONDONTWRITEBYTECODE": "1",
         }
     )
