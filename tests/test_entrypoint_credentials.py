@@ -125,16 +125,6 @@ def test_check_credentials_accepted_sends_a_control_then_the_probe(simulator, ac
     assert "::group::Check the credentials" in run.stdout
 
 
-def test_check_credentials_with_a_v1_secret_asks_for_the_token_only_after_the_control(
-    simulator, act
-):
-    sim = simulator()
-    run = act(sim, auth="client-secret", check_credentials="true", zip_path="")
-    assert run.returncode == 0, run.log
-    assert run.outputs["result"] == "authorized"
-    assert routes(sim) == ["upload_status", "token", "upload_status"]
-
-
 def test_a_wrong_api_url_path_with_a_wrong_key_is_not_authorized(simulator, act):
     # api-url ending in /v1 (a copy-paste slip): no API operation has the probe's path, so the
     # gateway answers 404 before it looks at the (wrong) key.

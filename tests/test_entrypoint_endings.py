@@ -11,7 +11,7 @@ import os
 import signal
 
 from edge_publish import github
-from edge_publish.advice import ADVICE, SITUATIONS
+from edge_publish.advice import ADVICE
 from edge_publish.commands import _boundary
 from edge_publish.errors import Cancelled
 from edge_publish.outcome import OperationRecord, Outcome
@@ -49,17 +49,6 @@ def test_a_401_with_an_api_key_states_the_fact_and_gives_the_key_advice(simulato
     [annotation] = error_annotations(run)
     assert ADVICE["Unauthorized"] in annotation
     assert "72 days" in annotation
-
-
-def test_a_401_with_a_v1_token_gives_the_v1_advice_not_the_api_key_advice(simulator, act):
-    sim = simulator(faults=[{"route": "upload", "requests": "all", "kind": "401"}])
-    run = act(sim, auth="client-secret")
-    assert run.returncode == 1
-    assert run.outputs["error-code"] == "Unauthorized"
-    [annotation] = error_annotations(run)
-    assert SITUATIONS["v1-token-refused"] in annotation
-    assert "72 days" not in annotation
-    assert ADVICE["Unauthorized"] not in annotation
 
 
 def test_sigint_then_sigterm_while_publishing_ends_130_with_every_output(simulator, act):

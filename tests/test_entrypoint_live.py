@@ -23,7 +23,7 @@ def listed(simulator):
     def start(name: str, **fields):
         scenario = Scenario.load(name)
         data = {key: getattr(scenario, key) for key in Scenario.field_names()}
-        for key in ("client_id", "api_key", "client_secret", "upload_seconds", "publish_seconds"):
+        for key in ("client_id", "api_key", "upload_seconds", "publish_seconds"):
             data.pop(key)
         return simulator(**{**data, **fields})
 

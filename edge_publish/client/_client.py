@@ -1,4 +1,4 @@
-"""The Edge Add-ons API client: the four documented requests, and the v1 token.
+"""The Edge Add-ons API client: the four documented requests, with an API key.
 
 It applies the retry policy of `edge_publish.client._retry` to each request and turns every
 failure into a specific `EdgePublishError` (`edge_publish.client._failures`). It streams the
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
@@ -24,7 +25,6 @@ from edge_publish.client._answers import (
     Upload,
     location,
     parse_status,
-    parse_token,
     request_id,
 )
 from edge_publish.client._failures import translate, url_path
@@ -39,7 +39,6 @@ from edge_publish.constants import (
     PROGRESS_MIN_SIZE,
     READ_TIMEOUT,
     SLOW_UPLOAD_BYTES_PER_SECOND,
-    TOKEN_SCOPE,
     UPLOAD_CHUNK,
 )
 from edge_publish.errors import (
@@ -60,27 +59,17 @@ T = TypeVar("T")
 PROBE_OPERATION_ID: Final = "00000000-0000-0000-0000-000000000000"
 
 
+@dataclass(frozen=True)
 class Auth:
-    """Credentials for the API: a v1.1 API key, or a legacy v1 token fetched on first use."""
+    """Credentials for the API: the client id and its API key (v1, with tokens, is retired)."""
 
-    def __init__(
-        self,
-        client_id: str,
-        *,
-        api_key: str | None = None,
-        client_secret: str | None = None,
-        token_url: str | None = None,
-    ) -> None:
-        self.client_id = client_id
-        self.api_key = api_key
-        self.client_secret = client_secret
-        self.token_url = token_url
-        self.token: str | None = None
+    client_id: str
+    api_key: str = field(repr=False)
 
     @property
-    def is_v1(self) -> bool:
-        """Whether this is the legacy token flow."""
-        return self.api_key is None
+    def headers(self) -> dict[str, str]:
+        """The headers every authenticated request carries."""
+        return {"Authorization": f"ApiKey {self.api_key}", "X-ClientID": self.client_id}
 
 
 class EdgeClient:
@@ -91,8 +80,6 @@ class EdgeClient:
         product_id: The product's GUID.
         auth: The credentials.
         retries: Retries per request after a transient failure.
-        on_secret: Called with every secret learned at run time (the v1 token), before it
-            is used, so that the caller can mask it.
         transport: For tests only: an httpx transport to use instead of the network.
     """
 
@@ -103,14 +90,12 @@ class EdgeClient:
         product_id: str,
         auth: Auth,
         retries: int,
-        on_secret: Callable[[str], None] = lambda _: None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.product_id = product_id
         self.auth = auth
         self.retries = retries
-        self.on_secret = on_secret
         self._log = get_logger()
         self._http = http_client(transport)
 
@@ -264,36 +249,6 @@ class EdgeClient:
             parse=lambda _, body: parse_status(operation_id, body),
         )
 
-    # --- auth -------------------------------------------------------------------------------
-    def _auth_headers(self, deadline: Deadline) -> dict[str, str]:
-        if not self.auth.is_v1:
-            return {
-                "Authorization": f"ApiKey {self.auth.api_key}",
-                "X-ClientID": self.auth.client_id,
-            }
-        if self.auth.token is None:
-            self.auth.token = self._fetch_token(deadline)
-        return {"Authorization": f"Bearer {self.auth.token}"}
-
-    def _fetch_token(self, deadline: Deadline) -> str:
-        form = {
-            "client_id": self.auth.client_id,
-            "client_secret": self.auth.client_secret or "",
-            "scope": TOKEN_SCOPE,
-            "grant_type": "client_credentials",
-        }
-        token = self._request(
-            RequestKind.TOKEN,
-            "POST",
-            self.auth.token_url or "",
-            deadline=deadline,
-            data=form,
-            authenticated=False,
-            parse=parse_token,
-        )
-        self.on_secret(token)
-        return token
-
     # --- one request, with the retry policy ------------------------------------------------------
     def _request(
         self,
@@ -317,10 +272,8 @@ class EdgeClient:
         retrier = retrier or Retrier(kind, deadline=deadline, retries=self.retries)
         base_headers: dict[str, str] = kwargs.pop("headers", None) or {}
         base_timeout: httpx.Timeout = kwargs.pop("timeout", None) or self._http.timeout
-        # Credentials first, outside the attempts: a refused v1 token request is its own
-        # failure, and never a publish's.
         if authenticated:
-            base_headers = {**base_headers, **self._auth_headers(deadline)}
+            base_headers = {**base_headers, **self.auth.headers}
         try:
             for attempt in stamina.retry_context(on=retrier, attempts=None, timeout=None):
                 with attempt:
@@ -345,14 +298,8 @@ class EdgeClient:
         except EdgePublishError:
             raise
         except Exception as exc:  # noqa: BLE001 (every failure is translated below)
-            host_url = (self.auth.token_url or "") if kind is RequestKind.TOKEN else self.api_url
             raise translate(
-                kind,
-                exc,
-                retrier,
-                product_id=self.product_id,
-                url=host_url,
-                v1=self.auth.is_v1,
+                kind, exc, retrier, product_id=self.product_id, url=self.api_url
             ) from None
         raise AssertionError("unreachable")  # pragma: no cover
 

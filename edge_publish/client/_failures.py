@@ -37,11 +37,6 @@ from edge_publish.log import ServerText
 
 # The final refusals: (error-code, situation, message). {shown} is what the answer said
 # (`said_in`), or "".
-_V1_LOGIN_REFUSED: Final[tuple[str, str, str]] = (
-    "Unauthorized",
-    "v1-login-refused",
-    "The token request was refused (HTTP {status}){shown}.",
-)
 _OPERATION_UNKNOWN: Final[tuple[str, str, str]] = (
     "NotFound",
     "operation-unknown",
@@ -59,12 +54,8 @@ _REFUSALS: Final[dict[int, tuple[str, str, str]]] = {
         "",
         "The store knows no product '{product_id}' for these credentials (HTTP 404).",
     ),
-    HTTPStatus.GONE: ("Gone", "", "The store answered 410 Gone: the v1 API is retired."),
+    HTTPStatus.GONE: ("Gone", "", "The store answered 410 Gone: it retired the endpoint."),
 }
-
-
-# The situation of a 401 from the API, by auth method: the fixes differ.
-_UNAUTHORIZED_V1: Final = "v1-token-refused"
 
 
 def said(text: str, *, speaker: str = "the store") -> str:
@@ -72,13 +63,13 @@ def said(text: str, *, speaker: str = "the store") -> str:
     return f'; {speaker} said: "{text}"' if text else ""
 
 
-def said_in(exc: HttpStatusError, kind: RequestKind) -> str:
+def said_in(exc: HttpStatusError) -> str:
     """What the error answer to a request of *kind* said, and who said it.
 
     An HTML page (a gateway's, a proxy's) is described, not quoted: its markup would bury the
-    sentence it follows. A token request's answer is the token endpoint's, not the store's.
+    sentence it follows.
     """
-    speaker = "the token endpoint" if kind is RequestKind.TOKEN else "the store"
+    speaker = "the store"
     content_type = exc.headers.get("content-type", "").split(";", 1)[0].strip().casefold()
     if content_type == "text/html" and exc.body:
         return f"; {speaker} answered with an HTML page (text/html, {len(exc.body)} bytes)"
@@ -92,22 +83,15 @@ def translate(
     *,
     product_id: str,
     url: str,
-    v1: bool = False,
 ) -> EdgePublishError:
-    """The user-facing error for *exc*, the last failure of a request of *kind* to *url*.
-
-    *v1* tells that the credentials are a v1 token, whose refusal needs another fix.
-    """
+    """The user-facing error for *exc*, the last failure of a request of *kind* to *url*."""
     if isinstance(exc, EdgePublishError):
         return exc
     uncertain = _uncertain(kind, exc, retrier)
     if uncertain is not None:
         return uncertain
     if isinstance(exc, HttpStatusError):
-        error = _http_error(kind, exc, retrier, product_id)
-        if v1 and error.code == "Unauthorized" and not error.situation:
-            error.situation = _UNAUTHORIZED_V1
-        return error
+        return _http_error(kind, exc, retrier, product_id)
     if isinstance(exc, BadBodyError):
         return ProtocolError(f"The store's answer to the {kind.value} was not JSON ({exc}).")
     if isinstance(exc, httpx.LocalProtocolError):
@@ -145,7 +129,7 @@ def _uncertain(kind: RequestKind, exc: Exception, retrier: Retrier) -> PublishUn
     if isinstance(exc, HttpStatusError):
         what, store, rid = (
             f"failed with HTTP {exc.status_code}",
-            said_in(exc, kind),
+            said_in(exc),
             request_id(exc.headers),
         )
     else:
@@ -164,7 +148,7 @@ def _http_error(
     kind: RequestKind, exc: HttpStatusError, retrier: Retrier, product_id: str
 ) -> EdgePublishError:
     status, rid = exc.status_code, request_id(exc.headers)
-    shown = said_in(exc, kind)
+    shown = said_in(exc)
     if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:
         location = ServerText(exc.headers.get("location", "?"))
         return ApiError(
@@ -180,9 +164,7 @@ def _http_error(
         else:
             why = f"{retrier.throttled} time(s), until the operation's time budget ran out"
         return Throttled(f"The store throttled the {kind.value} (HTTP 429, {why}).", request_id=rid)
-    if kind is RequestKind.TOKEN and status in {HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED}:
-        refusal = _V1_LOGIN_REFUSED
-    elif kind is RequestKind.POLL and status == HTTPStatus.NOT_FOUND:
+    if kind is RequestKind.POLL and status == HTTPStatus.NOT_FOUND:
         refusal = _OPERATION_UNKNOWN
     else:
         refusal = _REFUSALS.get(status, ("", "", ""))

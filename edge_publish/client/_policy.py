@@ -10,7 +10,6 @@ request          may have taken effect              repeated after
 ==============  ==================================  =========================================
 status poll      nothing: it reads                  connect/read errors, drops, timeouts,
                                                     408, 429, 500, 502, 503, 504, bad JSON
-token (v1)       nothing that matters               the same as polls; never 400 or 401
 upload           500, 502, 504, drops, timeouts:    the same as polls, except bad JSON: a
                  a re-upload only replaces the      re-upload only replaces the draft
                  draft
@@ -44,10 +43,9 @@ from edge_publish.log import ServerText
 
 
 class RequestKind(enum.Enum):
-    """The four kinds of request, each with its own rules."""
+    """The three kinds of request, each with its own rules."""
 
     POLL = "status poll"
-    TOKEN = "token request"  # noqa: S105 (a name, not a secret)
     UPLOAD = "upload"
     PUBLISH = "publish"
 
@@ -99,7 +97,7 @@ def submits(kind: RequestKind) -> bool:
 def may_have_taken_effect(kind: RequestKind, exc: BaseException) -> bool:
     """Whether the failed request of *kind* may have changed something at the store.
 
-    Only uploads and publishes change anything; a poll or a token request only reads.
+    Only uploads and publishes change anything; a poll only reads.
     """
     if kind not in {RequestKind.UPLOAD, RequestKind.PUBLISH}:
         return False
@@ -124,6 +122,6 @@ def repeat_reason(kind: RequestKind, exc: BaseException) -> str | None:
         return f"timed out ({type(exc).__name__})"
     if isinstance(exc, httpx.TransportError):
         return f"connection dropped ({type(exc).__name__})"
-    if isinstance(exc, BadBodyError) and kind in {RequestKind.POLL, RequestKind.TOKEN}:
+    if isinstance(exc, BadBodyError) and kind is RequestKind.POLL:
         return "the answer was not valid JSON"
     return None

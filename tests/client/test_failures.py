@@ -3,7 +3,7 @@
 import pytest
 
 from edge_publish.client._failures import said, said_in
-from edge_publish.client._policy import HttpStatusError, RequestKind
+from edge_publish.client._policy import HttpStatusError
 
 PAGE = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
 
@@ -19,20 +19,11 @@ def test_said_quotes_the_text_apart_or_says_nothing():
 
 @pytest.mark.parametrize("content_type", ["text/html", "Text/HTML; charset=utf-8"])
 def test_an_html_page_is_described_not_quoted(content_type):
-    shown = said_in(failure(PAGE, content_type), RequestKind.POLL)
+    shown = said_in(failure(PAGE, content_type))
     assert shown == f"; the store answered with an HTML page (text/html, {len(PAGE)} bytes)"
     assert "<html>" not in shown
 
 
 def test_other_text_is_quoted():
-    shown = said_in(failure(b"The service is unavailable.", "text/plain"), RequestKind.POLL)
+    shown = said_in(failure(b"The service is unavailable.", "text/plain"))
     assert shown == '; the store said: "The service is unavailable."'
-
-
-def test_the_token_request_is_answered_by_the_token_endpoint():
-    assert said_in(failure(b"AADSTS7000215", "text/plain"), RequestKind.TOKEN) == (
-        '; the token endpoint said: "AADSTS7000215"'
-    )
-    assert said_in(failure(PAGE, "text/html"), RequestKind.TOKEN).startswith(
-        "; the token endpoint answered with an HTML page"
-    )

@@ -12,9 +12,8 @@ from edge_publish.client._policy import (
     submits,
 )
 
-POLL, TOKEN, UPLOAD, PUBLISH = (
+POLL, UPLOAD, PUBLISH = (
     RequestKind.POLL,
-    RequestKind.TOKEN,
     RequestKind.UPLOAD,
     RequestKind.PUBLISH,
 )
@@ -26,13 +25,13 @@ def status(code):
 
 
 @pytest.mark.parametrize("code", [408, 429, 500, 502, 503, 504])
-@pytest.mark.parametrize("kind", [POLL, TOKEN, UPLOAD])
+@pytest.mark.parametrize("kind", [POLL, UPLOAD])
 def test_repeated_statuses(kind, code):
     assert repeat_reason(kind, status(code)) == f"HTTP {code}"
 
 
 @pytest.mark.parametrize("code", [400, 401, 403, 404, 410, 302])
-@pytest.mark.parametrize("kind", [POLL, TOKEN, UPLOAD, PUBLISH])
+@pytest.mark.parametrize("kind", [POLL, UPLOAD, PUBLISH])
 def test_final_statuses(kind, code):
     assert repeat_reason(kind, status(code)) is None
 
@@ -69,7 +68,7 @@ def test_a_publish_that_surely_did_nothing_is_sent_again(exc):
 
 
 @pytest.mark.parametrize("exc", MAYBE, ids=repr)
-@pytest.mark.parametrize("kind", [POLL, TOKEN])
+@pytest.mark.parametrize("kind", [POLL])
 def test_reads_never_take_effect(kind, exc):
     assert not may_have_taken_effect(kind, exc)
 
@@ -80,7 +79,7 @@ def test_what_was_never_sent_or_was_refused_took_no_effect():
     assert not may_have_taken_effect(PUBLISH, BadBodyError("x"))
 
 
-@pytest.mark.parametrize("kind", [POLL, TOKEN, UPLOAD])
+@pytest.mark.parametrize("kind", [POLL, UPLOAD])
 def test_network_errors_are_transient_for_repeatable_requests(kind):
     for exc in (
         httpx.ConnectError("refused", request=REQ),
@@ -100,4 +99,4 @@ def test_bad_json_is_transient_only_for_polls():
 
 def test_only_a_publish_submits():
     assert submits(PUBLISH)
-    assert not [kind for kind in (POLL, TOKEN, UPLOAD) if submits(kind)]
+    assert not [kind for kind in (POLL, UPLOAD) if submits(kind)]

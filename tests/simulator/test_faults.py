@@ -22,7 +22,6 @@ from tests.simulator.helpers import (
     publish,
     publish_status,
     settle,
-    token,
     upload,
     upload_status,
     wait_for,
@@ -280,10 +279,11 @@ def test_any_and_api_routes_count_across_routes(start: StartSim, connect: Connec
     ]
     sim = start(faults=faults)
     client = connect(sim)
-    assert token(client, sim).status_code == 200  # any 1
-    assert upload(client).status_code == 503  # any 2, api 1
-    assert upload(client).status_code == 202  # any 3, api 2
-    assert publish(client).status_code == 502  # any 4, api 3
+    listing = "/addons/getproductdetailsbycrxid/" + "a" * 32
+    assert client.get(listing).status_code == 404  # the listing: neither any nor api
+    assert upload(client).status_code == 202  # any 1, api 1
+    assert upload(client).status_code == 503  # any 2, api 2
+    assert publish(client).status_code == 502  # any 3, api 3
     assert publish(client).status_code == 202
 
 

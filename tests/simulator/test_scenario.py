@@ -28,7 +28,6 @@ from tests.simulator.helpers import (
     publish,
     published_and_settled,
     settle,
-    token,
     upload,
     upload_status,
 )
@@ -106,7 +105,6 @@ def test_named_refusal_scenarios_refuse_every_api_call(
         client = connect(sim)
         assert upload(client).status_code == status
         assert publish(client).status_code == status
-        assert token(client, sim).status_code == 200
 
 
 def test_from_dict_rejects_unknown_keys_naming_them() -> None:
