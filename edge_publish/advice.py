@@ -132,10 +132,12 @@ SITUATIONS: Final[dict[str, str]] = {
     "credential-not-sendable": (
         "Copy client-id and api-key again from Partner Center, without spaces or line breaks."
     ),
-    "probe-answered-by-another": (
-        "Check api-url, and the proxy in front of it: the answer did not come from the Edge "
-        "Add-ons API. With the default api-url, the store's front door answered without the API "
-        "behind it: re-run later."
+    # Something other than the API answered (`edge_publish.client._origin`): a page of a front
+    # door, gateway, firewall or proxy, never a verdict on the product or the credentials.
+    "answered-by-another": (
+        "If api-url is the default, the store's front door or gateway answered without the API "
+        "behind it, which passes: re-run later. Otherwise check api-url, and the proxy or "
+        "firewall in front of it (HTTPS_PROXY, NO_PROXY)."
     ),
     "api-url-not-the-api": (
         f"Set api-url to the API's root, {API_ROOT}, with no path (not …/v1), or leave it unset; "

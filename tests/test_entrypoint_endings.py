@@ -35,8 +35,11 @@ def test_the_stores_text_is_kept_apart_and_quoted(simulator, act):
     )
     run = act(sim, retries="2")
     assert run.returncode == 1
+    # A text body is no answer the API is known to give (CONTRACT.md: its 500 is empty), so it
+    # is quoted as another's, not as the store's.
     assert run.outputs["error-message"] == (
-        'The status poll failed with HTTP 500 after 3 attempts; the store said: "boom".'
+        "The status poll failed with HTTP 500 after 3 attempts; something other than the API "
+        'said: "boom".'
     )
 
 

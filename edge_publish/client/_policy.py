@@ -9,16 +9,22 @@ all ask it, and nothing else decides.
 request          may have taken effect              repeated after
 ==============  ==================================  =========================================
 status poll      nothing: it reads                  connect/read errors, drops, timeouts,
-                                                    408, 429, 500, 502, 503, 504, bad JSON
-upload           500, 502, 504, drops, timeouts:    the same as polls, except bad JSON: a
-                 a re-upload only replaces the      re-upload only replaces the draft
+                                                    408, 429, 500, 502, 503, 504, bad JSON,
+                                                    a page that is not the API's
+upload           500, 502, 504, drops, timeouts,    the same as polls, except bad JSON: a
+                 a page that is not the API's:      re-upload only replaces the draft
+                 a re-upload only replaces the
                  draft
 publish          500, 502, 504, a read timeout,     connect errors, 408, 429, 503 (no effect);
-                 a drop after the body was sent     and each failure that may have taken
-                                                    effect, because the store keeps one
+                 a drop after the body was sent,    and each failure that may have taken
+                 a page that is not the API's       effect, because the store keeps one
                                                     submission in review and refuses a
                                                     second (``InProgressSubmission``)
 ==============  ==================================  =========================================
+
+A page that is not the API's (`edge_publish.client._origin`: a front door's, a gateway's, a
+firewall's, whatever its status) is never a verdict: on a poll it is transient, and on an
+upload or publish it counts as a 502 does, since the API behind it may have acted.
 
 A publish that may have taken effect is never reported as another submission's fault: when
 its resend is refused with ``InProgressSubmission``, or it fails for good, the run ends with
@@ -38,6 +44,7 @@ from typing import Final
 
 import httpx
 
+from edge_publish.client._origin import Answer, classify
 from edge_publish.client._transport import certificate_failure
 from edge_publish.log import ServerText
 
@@ -51,14 +58,26 @@ class RequestKind(enum.Enum):
 
 
 class HttpStatusError(Exception):
-    """A non-2xx answer, raised inside an attempt so that the retry hook can judge it."""
+    """An answer that is not a success of the API's, raised inside an attempt for the retry hook.
 
-    def __init__(self, status_code: int, headers: Mapping[str, str], body: bytes, url: str) -> None:
+    A non-2xx answer, or any answer that is not the API's (a 200 page). ``answer`` is its one
+    classification (`edge_publish.client._origin`), made by the client as it read the answer.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        url: str,
+        answer: Answer | None = None,
+    ) -> None:
         super().__init__(f"HTTP {status_code}")
         self.status_code = status_code
         self.headers = httpx.Headers(headers)  # case-insensitive, as HTTP headers are
         self.body = body
         self.url = url
+        self.answer = answer or classify(status_code, self.headers, body)
 
     def text(self, limit: int = 500) -> ServerText:
         """The body as text, shortened, marked as server text."""
@@ -102,7 +121,9 @@ def may_have_taken_effect(kind: RequestKind, exc: BaseException) -> bool:
     if kind not in {RequestKind.UPLOAD, RequestKind.PUBLISH}:
         return False
     if isinstance(exc, HttpStatusError):
-        return exc.status_code in _REPEATED_STATUS - _NO_EFFECT_STATUS
+        if exc.status_code in _REPEATED_STATUS:
+            return exc.status_code not in _NO_EFFECT_STATUS
+        return exc.answer.is_page  # as a 502: the API behind the page may have acted
     if sent_nothing(exc) or isinstance(exc, httpx.LocalProtocolError):
         return False
     return isinstance(exc, httpx.TransportError) and certificate_failure(exc) is None
@@ -113,7 +134,9 @@ def repeat_reason(kind: RequestKind, exc: BaseException) -> str | None:
     if certificate_failure(exc) is not None:
         return None  # a certificate the runner does not trust stays untrusted
     if isinstance(exc, HttpStatusError):
-        return f"HTTP {exc.status_code}" if exc.status_code in _REPEATED_STATUS else None
+        if exc.status_code in _REPEATED_STATUS:
+            return f"HTTP {exc.status_code}"
+        return exc.answer.describe() if exc.answer.is_page else None
     if sent_nothing(exc):
         return f"connection failed ({type(exc).__name__})"
     if isinstance(exc, httpx.LocalProtocolError):

@@ -150,6 +150,12 @@ PORTAL_HTML: Final = (
     b"</h1><form method=post><input name=user><input name=password type=password></form>"
     b"</body></html>"
 )
+# A firewall's (or web application firewall's) refusal page: no API behind it answered.
+FIREWALL_HTML: Final = (
+    b"<!DOCTYPE html><html><head><title>403 Forbidden - Access Denied</title></head><body>"
+    b"<h1>Access Denied</h1><p>The request was blocked by the web application firewall."
+    b"</p></body></html>"
+)
 BAD_GATEWAY_HTML: Final = (
     b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"
     b"</h1></center><hr><center>Microsoft-Azure-Application-Gateway/v2</center></body></html>"

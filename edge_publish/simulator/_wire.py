@@ -327,7 +327,8 @@ class _Exchange:
                 special()
             else:
                 operation_id = self.params.get("op") or str(uuid.uuid4())
-                self.respond(fault_response(fault, operation_id))
+                credentials = bool(self.handler.headers.get("Authorization", "").strip())
+                self.respond(fault_response(fault, operation_id, credentials=credentials))
 
     def contract_response(self) -> Response:
         """Read the body, then let the routes answer; note what they did in the journal."""

@@ -158,7 +158,7 @@ def test_publish_sends_notes_as_json(tmp_path):
     [
         (401, b"", "Unauthorized", "72 days"),
         (403, b"Client ID is Invalid", "Forbidden", "Client ID is Invalid"),
-        (404, b"<html>Web Site not found</html>", "NotFound", GUID),
+        (404, b'{"statusCode":404,"message":"Not Found"}', "NotFound", GUID),
         (410, b"", "Gone", "retired the endpoint"),
     ],
 )
@@ -308,7 +308,11 @@ def test_generic_failure_means_no_code_and_no_errors():
 
 
 def test_poll_404_names_the_operation_not_the_product():
-    with client_with(lambda r: httpx.Response(404)) as client, pytest.raises(ApiError) as info:
+    api_404 = {"statusCode": 404, "message": "Not Found"}
+    with (
+        client_with(lambda r: httpx.Response(404, json=api_404)) as client,
+        pytest.raises(ApiError) as info,
+    ):
         client.publish_status("op-77", deadline=far())
     assert "no operation at" in info.value.message
     assert "op-77" in info.value.message
@@ -369,7 +373,8 @@ def test_the_attempt_count_in_the_message_is_the_number_of_requests():
         client.upload_status("op", deadline=far())
     assert len(calls) == 3
     assert info.value.message == (
-        'The status poll failed with HTTP 500 after 3 attempts; the store said: "boom".'
+        "The status poll failed with HTTP 500 after 3 attempts; something other than the API "
+        'said: "boom".'
     )
 
 

@@ -21,7 +21,14 @@ REQ = httpx.Request("GET", "https://x")
 
 
 def status(code):
-    return HttpStatusError(code, {}, b"", "https://x")
+    """The API's own answer with *code*: its error JSON."""
+    body = f'{{"statusCode":{code},"message":"x"}}'.encode() if code >= 400 else b""
+    return HttpStatusError(code, {"content-type": "application/json"}, body, "https://x")
+
+
+def page(code, body=b"<html><title>Microsoft Azure Web App - Error 404</title></html>"):
+    """A page that is not the API's: a front door's, a firewall's."""
+    return HttpStatusError(code, {"content-type": "text/html"}, body, "https://x")
 
 
 @pytest.mark.parametrize("code", [408, 429, 500, 502, 503, 504])
@@ -100,3 +107,19 @@ def test_bad_json_is_transient_only_for_polls():
 def test_only_a_publish_submits():
     assert submits(PUBLISH)
     assert not [kind for kind in (POLL, UPLOAD) if submits(kind)]
+
+
+@pytest.mark.parametrize("exc", [page(404), page(403), page(401), page(200), page(400, b"")])
+@pytest.mark.parametrize("kind", [POLL, UPLOAD, PUBLISH])
+def test_a_page_that_is_not_the_apis_is_never_final(kind, exc):
+    # On a poll it is transient; on an upload or publish it counts as a 502 does.
+    assert repeat_reason(kind, exc)
+    assert may_have_taken_effect(kind, exc) is (kind is not POLL)
+    assert may_have_taken_effect(kind, exc) is may_have_taken_effect(kind, status(502))
+
+
+def test_an_empty_404_or_403_is_not_the_apis_but_an_empty_401_is():
+    empty = {code: HttpStatusError(code, {}, b"", "https://x") for code in (401, 403, 404)}
+    assert repeat_reason(POLL, empty[404])
+    assert repeat_reason(POLL, empty[403])
+    assert repeat_reason(POLL, empty[401]) is None  # the expired key's answer: final

@@ -39,6 +39,7 @@ STATUS_FAULTS = [
     ("503", 503, None),
     ("front_door_404", 404, None),
     ("portal", 200, None),
+    ("firewall_403", 403, None),
 ]
 
 
@@ -71,9 +72,13 @@ def test_502_is_an_html_page(start: StartSim, connect: Connect) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "status", "title"),
-    [("front_door_404", 404, "Microsoft Azure Web App - Error 404"), ("portal", 200, "Sign in")],
+    [
+        ("front_door_404", 404, "Microsoft Azure Web App - Error 404"),
+        ("portal", 200, "Sign in"),
+        ("firewall_403", 403, "403 Forbidden - Access Denied"),
+    ],
 )
-def test_front_door_and_portal_answer_html_pages_whatever_the_credentials(
+def test_front_door_portal_and_firewall_answer_html_pages_whatever_the_credentials(
     start: StartSim, connect: Connect, kind: str, status: int, title: str
 ) -> None:
     sim = start(faults=[{"route": "api", "requests": "all", "kind": kind}])
@@ -82,6 +87,29 @@ def test_front_door_and_portal_answer_html_pages_whatever_the_credentials(
         assert response.status_code == status
         assert response.headers["Content-Type"] == "text/html; charset=utf-8"
         assert f"<title>{title}</title>" in response.text
+
+
+@pytest.mark.parametrize("route", ["upload", "upload_status", "publish", "publish_status"])
+def test_the_gateway_refuses_no_credentials_and_answers_any_key_with_an_empty_404(
+    start: StartSim, connect: Connect, route: str
+) -> None:
+    sim = start(faults=[{"route": "api", "requests": "all", "kind": "gateway"}])
+    send = {
+        "upload": upload,
+        "publish": publish,
+        "upload_status": lambda c: c.get(upload_status(PRODUCT)),
+        "publish_status": lambda c: c.get(publish_status(PRODUCT)),
+    }[route]
+    refused = send(connect(sim, auth=False))
+    assert (refused.status_code, refused.content) == (401, b"")
+    wrong_key = connect(sim, auth=False)
+    wrong_key.headers.update({"Authorization": "ApiKey not-the-key", "X-ClientID": "nobody"})
+    for client in (connect(sim), wrong_key):
+        answered = send(client)
+        assert (answered.status_code, answered.content) == (404, b"")
+        assert "Content-Type" not in answered.headers
+    assert sim.journal()["operations"] == []  # no API behind it
+    assert {entry["fault"] for entry in sim.requests()} == {"gateway"}
 
 
 def test_500_is_empty_with_content_length_zero(start: StartSim, connect: Connect) -> None:
