@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-from edge_publish.cli import main
+from edge_publish.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main(["publish"]))
+    sys.exit(entry(["publish"]))

@@ -2,7 +2,7 @@
 
 import sys
 
-from edge_publish.cli import main
+from edge_publish.cli import entry
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(entry())

@@ -76,6 +76,18 @@ def _check_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def entry(argv: list[str] | None = None) -> int:
+    """The process's entry (the console script, ``python -m``, the Action).
+
+    It runs `main` on streams made safe for any console encoding and a closed pipe
+    (`edge_publish.console`).
+    """
+    from edge_publish import console
+
+    console.prepare()
+    return main(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
     """The ``edge-publish`` command; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)

@@ -101,20 +101,23 @@ def redact_processor(
     return event_dict
 
 
-# The runner's older command syntax, which it matches anywhere in a line.
-_LEGACY_COMMAND: Final = "##["
+# Command prefixes that a CI system matches anywhere in a line: the GitHub runner's older
+# syntax, and Azure Pipelines' logging commands (which the README shows the CLI running under).
+_ANYWHERE_COMMANDS: Final = ("##[", "##vso[")
 
 
 def printable(text: str) -> str:
     r"""*text* as one line that the runner shows and never obeys: the one rule for printing.
 
     Line breaks are escaped (``\n``, ``\r``), so that no text starts a line of its own; the
-    legacy ``##[`` loses its meaning (``#\#[``) wherever it is; and a leading ``::`` (after
-    spaces, which the runner skips) becomes ``\::``. Text that needs none of this is returned
-    unchanged, so ``printable(line) != line`` tells whether a line could act on the runner.
+    legacy ``##[`` and Azure Pipelines' ``##vso[`` lose their meaning (``#\#[``, ``#\#vso[``)
+    wherever they are; and a leading ``::`` (after spaces, which the runner skips) becomes
+    ``\::``. Text that needs none of this is returned unchanged, so ``printable(line) != line``
+    tells whether a line could act on the runner.
     """
     text = text.replace("\r", "\\r").replace("\n", "\\n")
-    text = text.replace(_LEGACY_COMMAND, "#\\#[")  # leaves no "##[": a "#" now follows "\\"
+    for command in _ANYWHERE_COMMANDS:  # leaves no "##": a "#" now follows "\\"
+        text = text.replace(command, "#\\" + command[1:])
     stripped = text.lstrip()
     if stripped.startswith("::"):
         text = text[: len(text) - len(stripped)] + "\\" + stripped
@@ -156,7 +159,11 @@ class ActionsRenderer:
             or any(isinstance(v, ServerText) for v in event_dict.values())
             or printable(line) != line
         )
-        return fence(line) if fenced and self.fence_server_text else line
+        if not self.fence_server_text:
+            # Outside Actions a stop-commands block means nothing: the line itself is made
+            # harmless, for Azure Pipelines, Jenkins or a terminal alike.
+            return printable(line)
+        return fence(line) if fenced else line
 
 
 def fence(text: str) -> str:

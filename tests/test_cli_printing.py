@@ -16,26 +16,32 @@ import pytest
 from edge_publish import github
 from edge_publish.log import printable
 from tests.support.actions_runner import REPO, runner_would_obey
+from tests.support.credentials import GUID
 from tests.support.zips import MANIFEST, make_zip
 
 HOSTILE = "##[error]x\n::error::y\r##[add-mask]z"
 SHOWN = r"#\#[error]x\n::error::y\r#\#[add-mask]z"
 
 
-def check(path: Path, *, actions: bool) -> subprocess.CompletedProcess[str]:
-    """``python -m edge_publish check PATH`` as a workflow's run step would call it."""
+def cli(cwd: Path, *args: str, actions: bool) -> subprocess.CompletedProcess[str]:
+    """``python -m edge_publish ARGS`` as a workflow's run step would call it."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "INPUT_", "EDGE_"))}
     if actions:
         env["GITHUB_ACTIONS"] = "true"
     return subprocess.run(
-        [sys.executable, "-m", "edge_publish", "check", path.name],
-        cwd=path.parent,
+        [sys.executable, "-m", "edge_publish", *args],
+        cwd=cwd,
         env={**env, "PYTHONPATH": str(REPO)},
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
+
+
+def check(path: Path, *, actions: bool) -> subprocess.CompletedProcess[str]:
+    """``python -m edge_publish check PATH``."""
+    return cli(path.parent, "check", path.name, actions=actions)
 
 
 def assert_nothing_obeyed(output: str) -> None:
@@ -66,7 +72,15 @@ def test_check_shows_a_hostile_error_without_obeying_it(tmp_path):
 
 @pytest.mark.parametrize(
     "text",
-    [HOSTILE, "##[set-output name=a;]b", "  ::warning::x", "a\r\n::add-mask::b", "###[x", "##[##["],
+    [
+        HOSTILE,
+        "##[set-output name=a;]b",
+        "  ::warning::x",
+        "a\r\n::add-mask::b",
+        "###[x",
+        "##[##[",
+        "x ##vso[task.complete]",
+    ],
 )
 def test_printable_is_one_line_the_runner_cannot_obey(text):
     shown = printable(text)
@@ -88,3 +102,14 @@ def test_annotations_outputs_and_groups_outside_actions_are_printable(capsys, mo
     with github.group(f"Upload {HOSTILE}"):
         pass
     assert_nothing_obeyed(capsys.readouterr().out)
+
+
+def test_log_lines_outside_actions_are_printable_too(tmp_path):
+    """Azure Pipelines (which the README shows running the CLI) obeys ``##vso[`` anywhere in a
+    line, and a stop-commands block means nothing to it: the line itself must be harmless."""
+    hostile = "Ext ##vso[task.setvariable variable=x]1\n::error::y"
+    make_zip(tmp_path / "ext.zip", {**MANIFEST, "name": hostile})
+    run = cli(tmp_path, "--dry-run", "--product-id", GUID, "--zip-path", "ext.zip", actions=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert_nothing_obeyed(run.stdout + run.stderr)
+    assert r"name='Ext #\#vso[task.setvariable variable=x]1\n::error::y'" in run.stdout

@@ -166,9 +166,17 @@ class _Server(http.server.ThreadingHTTPServer):
             self.shutdown_request(secure)
 
     def track(self, connection: socket.socket) -> None:
-        """Remember an open connection, so that `close_connections` can end it."""
+        """Remember an open connection, so that `close_connections` can end it.
+
+        A connection accepted before the stop but tracked after `close_connections` ran (its
+        thread was still starting) would escape it, and wait out its handshake or its idle
+        keep-alive: it is ended here instead, as the stop would have ended it.
+        """
         with self.connections_lock:
-            self.connections.add(connection)
+            if not self.stopping.is_set():
+                self.connections.add(connection)
+                return
+        _shut_down(connection)
 
     def untrack(self, connection: socket.socket) -> None:
         """Forget a connection its handler has finished with."""
@@ -176,18 +184,26 @@ class _Server(http.server.ThreadingHTTPServer):
             self.connections.discard(connection)
 
     def close_connections(self) -> None:
-        """Shut every open connection down, waking handlers blocked on it."""
+        """Shut every open connection down, waking handlers blocked on it.
+
+        Called after `stopping` is set: from then on, `track` ends a late connection itself.
+        """
         with self.connections_lock:
             connections = list(self.connections)
         for connection in connections:
-            with contextlib.suppress(OSError):
-                connection.shutdown(socket.SHUT_RDWR)
+            _shut_down(connection)
 
     def handle_error(self, request: Connection, client_address: object) -> None:
         """Stay quiet about clients that went away; report real bugs."""
         if isinstance(sys.exception(), OSError):
             return
         super().handle_error(request, client_address)
+
+
+def _shut_down(connection: socket.socket) -> None:
+    """End *connection* both ways, waking whatever thread waits on it."""
+    with contextlib.suppress(OSError):
+        connection.shutdown(socket.SHUT_RDWR)
 
 
 def _peer(client_address: object) -> str:

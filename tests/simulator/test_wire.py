@@ -246,13 +246,47 @@ def test_plain_http_to_https_and_a_silent_connection_do_not_hold_it_up(
     try:
         server = sim.server
         assert server is not None
-        wait_for(lambda: len(server.connections) == 1)  # accepted, waiting for the hello
+        # Accepted, and waiting for its hello: this connection, not the plain one, which may
+        # still be tracked for a moment after its line was logged.
+        wait_for(lambda: _tracked(server, silent))
         sim.stop()  # returns: with the limits above, a stop that waited would hang the test
         # The handshake waiting for it ends with the stop, not after its own time limit.
         wait_for(lambda: len(lines) == 2)
         assert "TLS handshake" in lines[1]
     finally:
         silent.close()
+
+
+def _tracked(server: _wire._Server, client: socket.socket) -> bool:
+    """Whether the server tracks the far end of *client*'s connection."""
+    with server.connections_lock:
+        tracked = list(server.connections)
+    port = client.getsockname()[1]
+    for connection in tracked:
+        try:
+            if connection.getpeername()[1] == port:
+                return True
+        except OSError:
+            continue
+    return False
+
+
+def test_a_connection_tracked_after_the_stop_closed_the_others_is_ended_too(
+    start_tls: Callable[..., tuple[Simulator, list[str]]],
+) -> None:
+    # The race behind a stop that hung: a connection accepted before the stop, whose thread
+    # reaches `track` only after `close_connections` ran, was never shut down.
+    sim, _ = start_tls()
+    server = sim.server
+    assert server is not None
+    late, far = socket.socketpair()
+    with late, far:
+        server.stopping.set()
+        server.close_connections()
+        server.track(late)
+        far.settimeout(10)
+        assert far.recv(1) == b""  # ended at once: the peer sees the end of the stream
+        assert late not in server.connections
 
 
 def test_https_stall_notices_the_client_leaving(

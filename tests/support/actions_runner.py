@@ -112,8 +112,14 @@ def run_action(
     interrupt_when: Callable[[], bool] | None = None,
     interrupt_with: tuple[signal.Signals, ...] = (signal.SIGTERM,),
     signal_gap: float = 0.0,
+    console_encoding: str | None = None,
+    stdout_closed: bool = False,
 ) -> ActionRun:
     """Run entrypoint.py in a subprocess exactly as the runner runs the container action.
+
+    With *console_encoding*, Python writes its streams in that encoding (as on a Windows
+    console), and they are read back in it. With *stdout_closed*, the process's stdout is a
+    pipe whose reader has already gone (the log is then empty).
 
     With *interrupt_when*, the process gets the signals *interrupt_with* (SIGTERM, as a
     cancelled job's container does; or SIGINT, then SIGTERM, as the runner does), *signal_gap*
@@ -150,14 +156,23 @@ def run_action(
         }
     )
     env.update(extra_env or {})
+    if console_encoding is not None:
+        env["PYTHONIOENCODING"] = console_encoding
+    stdout: int = subprocess.PIPE
+    if stdout_closed:
+        reader, stdout = os.pipe()
+        os.close(reader)
     with subprocess.Popen(
         [sys.executable, str(ENTRYPOINT)],
         cwd=workspace,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=stdout,
         stderr=subprocess.PIPE,
+        encoding=console_encoding,
         text=True,
     ) as proc:
+        if stdout_closed:
+            os.close(stdout)
         if interrupt_when is not None:
             give_up = time.monotonic() + timeout
             while proc.poll() is None and not interrupt_when() and time.monotonic() < give_up:
@@ -167,25 +182,25 @@ def run_action(
                     time.sleep(signal_gap)
                 if proc.poll() is None:
                     proc.send_signal(signum)
-        stdout, stderr = proc.communicate(timeout=timeout)
-    output_text = output_file.read_text()
+        out, stderr = proc.communicate(timeout=timeout)
+    output_text = output_file.read_text(encoding="utf-8")
     # The action must never make persistent changes to the job's environment.
     assert env_file.read_text() == "", "the action wrote GITHUB_ENV"
     assert path_file.read_text() == "", "the action wrote GITHUB_PATH"
     return ActionRun(
         returncode=proc.returncode,
-        stdout=stdout,
+        stdout=out or "",
         stderr=stderr,
         outputs=parse_output_file(output_text),
         output_text=output_text,
-        summary=summary_file.read_text(),
+        summary=summary_file.read_text(encoding="utf-8"),
     )
 
 
 def runner_would_obey(line: str) -> bool:
-    """Whether the runner could read *line* as a workflow command: ``::`` after any leading
-    spaces, or the legacy ``##[``, which it matches anywhere in a line."""
-    return line.lstrip().startswith("::") or "##[" in line
+    """Whether a CI system could read *line* as a command: ``::`` after any leading spaces, or
+    the runner's legacy ``##[`` or Azure Pipelines' ``##vso[``, matched anywhere in a line."""
+    return line.lstrip().startswith("::") or "##[" in line or "##vso[" in line
 
 
 def outside_code(markdown: str) -> str:
