@@ -245,7 +245,9 @@ class EdgeClient:
             last = retrier.last_failure
             if not isinstance(last, HttpStatusError) or exc.code == "Redirected":
                 raise
-            credentials = "they were sent" if sent else "the credentials were not sent"
+            credentials = (
+                "the credentials were sent there" if sent else "the credentials were not sent"
+            )
             if not sent and last.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
                 raise NetworkError(
                     f"`api-url` {self.api_url} answered {what} with {last.answer.describe()} "

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from edge_publish.client._origin import Speaker, classify
+from edge_publish.client._policy import (
+    HttpStatusError,
+    RequestKind,
+    may_have_taken_effect,
+    repeat_reason,
+)
 
 JSON = {"content-type": "application/json; charset=utf-8"}
 HTML = {"content-type": "text/html; charset=utf-8"}
@@ -107,3 +115,22 @@ def test_a_title_is_unescaped_and_a_long_one_is_cut():
         "HTTP 404 (no content type, empty) from something other than the API"
     )
     assert classify(404, HTML, b"<html></html>").what() == "HTTP 404 (text/html, 13 bytes)"
+
+
+def test_the_readme_describes_the_classification_the_client_makes():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = " ".join(readme.split("## Reliability", 1)[1].split("\n## ", 1)[0].split())
+    assert "`edge_publish/client/_origin.py`" in section
+    # The known bare answers it names are the API's; the pages it names are not.
+    assert "the empty 401 of an expired key, the empty 500" in section
+    assert classify(401, {}, b"").is_api
+    assert classify(500, {}, b"").is_api
+    assert "HTML, or empty where the API sends JSON" in section
+    assert classify(404, HTML, FRONT_DOOR).is_page
+    assert classify(404, {}, b"").is_page
+    # Polls and uploads are retried after a page, as the table says; a publish counts it as a 502.
+    assert section.count("a page that is not the API's") >= 2
+    for kind in (RequestKind.POLL, RequestKind.UPLOAD, RequestKind.PUBLISH):
+        exc = HttpStatusError(404, HTML, FRONT_DOOR, "https://x")
+        assert repeat_reason(kind, exc)
+    assert may_have_taken_effect(RequestKind.PUBLISH, HttpStatusError(404, HTML, FRONT_DOOR, "x"))
