@@ -84,6 +84,7 @@ DEFAULT_CHAOS_KINDS: Final = (
     "drop_before_body",
     "502_after_effect",
     "504_after_effect",
+    "front_door_404",  # on any route, on a bad day (CONTRACT.md, "Front-door pages")
 )
 # ``any`` counts requests to all five routes, ``api`` to the four API routes; the listing
 # (another host in reality) is faulted by its own name only.

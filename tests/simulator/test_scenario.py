@@ -76,7 +76,15 @@ def test_named_scenario_values() -> None:
     assert Scenario.load("chaos").chaos == {
         "rate": 0.3,
         "seed": 1,
-        "kinds": ["429", "502", "503", "drop_before_body", "502_after_effect", "504_after_effect"],
+        "kinds": [
+            "429",
+            "502",
+            "503",
+            "drop_before_body",
+            "502_after_effect",
+            "504_after_effect",
+            "front_door_404",
+        ],
     }
     assert Scenario.load("NoModulesUpdated").publish_verdict == "NoModulesUpdated"
     assert Scenario.load("product-rules").product_rules is True
