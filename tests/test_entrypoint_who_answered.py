@@ -130,3 +130,4 @@ def test_a_front_door_page_on_one_status_poll_is_polled_again_and_the_run_publis
     assert polls[-1]["status"] == 200
     assert "retrying status poll" in run.stdout
     assert "Microsoft Azure Web App - Error 404" in run.stdout  # the retry line says who answered
+    assert "404 Web Site not found" not in run.stdout  # the page is described, never dumped

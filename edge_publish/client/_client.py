@@ -366,17 +366,21 @@ class EdgeClient:
                     )
         answer = classify(response.status_code, response.headers, bytes(body))
         if not answer.is_api or (not response.is_success and response.status_code not in accept):
-            self._log_failure(method, url, response, bytes(body))
+            self._log_failure(method, url, response, bytes(body), answer)
             raise HttpStatusError(response.status_code, response.headers, bytes(body), url, answer)
         self._log.debug(f"{method} {url_path(url)}", status=response.status_code)
         return response, bytes(body), answer
 
-    def _log_failure(self, method: str, url: str, response: httpx.Response, body: bytes) -> None:
-        excerpt = body[:300].decode("utf-8", "replace").strip()
+    def _log_failure(
+        self, method: str, url: str, response: httpx.Response, body: bytes, answer: Answer
+    ) -> None:
+        """Log a failed answer: who gave it, and its text (a page's markup is described)."""
+        excerpt = "" if answer.html else body[:300].decode("utf-8", "replace").strip()
         self._log.info(
             f"{method} {url_path(url)} answered {response.status_code}",
             request_id=request_id(response.headers) or "-",
             **({"body": ServerText(excerpt)} if excerpt else {}),
+            **({"from": ServerText(answer.describe())} if not answer.is_api else {}),
         )
 
 
