@@ -13,6 +13,7 @@ from typing import Final
 
 from edge_publish.constants import API_ROOT, PARTNER_CENTER_API_URL
 from edge_publish.errors import EdgePublishError
+from edge_publish.knowledge import ONLY_WHILE_PENDING, PublishKnowledge
 
 # Sentences that warnings use too, so that a warning and an error give the same fix.
 KEY_RENEWAL: Final = (
@@ -32,12 +33,20 @@ TRUST_FIX: Final = (
     "store or point SSL_CERT_FILE at a PEM file that holds it; otherwise check api-url."
 )
 
-# The codes of a run that may end before the verdict of a publish the store accepted: the fix
-# is then to wait for that publish (`RESUME`, with its id), not to publish again.
-RESUMABLE: Final = frozenset({"Timeout", "NetworkError", "Throttled", "Cancelled"})
+# The fix while a publish the store accepted has no verdict, whatever the error
+# (`edge_publish.knowledge`): wait for that publish with its id, never publish again.
 RESUME: Final = (
     "Re-run with publish-operation-id: {publish_operation_id} to wait for the verdict of the "
     "publish the store accepted, without publishing again."
+)
+# The fix while a publish may exist with no id to wait for.
+UNSEEN_PUBLISH: Final = (
+    "This run's own submission may be in review: check the product in Partner Center; do not "
+    "cancel that submission, and do not re-run the job, so as not to submit twice."
+)
+# The codes whose cause a resumed run would meet again: their own fix comes before resuming.
+FIX_BEFORE_RESUMING: Final = frozenset(
+    {"Unauthorized", "Forbidden", "Gone", "TlsError", "Redirected"}
 )
 
 ADVICE: Final[dict[str, str]] = {
@@ -87,11 +96,7 @@ ADVICE: Final[dict[str, str]] = {
     "Timeout": "Check the operation in Partner Center, or raise operation-timeout.",
     "Throttled": "Wait a few minutes and re-run, or raise operation-timeout.",
     "NetworkError": "Re-run the job later; raise retries if this happens often.",
-    "PublishUncertain": (
-        "Most likely this run's own submission is in review: check the product in Partner "
-        "Center; do not cancel that submission, and do not re-run the job, so as not to submit "
-        "twice."
-    ),
+    "PublishUncertain": UNSEEN_PUBLISH,
     "ProtocolError": (
         "Re-run later, and report it if it persists (the request id helps Microsoft support)."
     ),
@@ -175,13 +180,15 @@ def _default_codes(root: type[EdgePublishError]) -> set[str]:
 KNOWN_CODES: Final = frozenset(ADVICE) | frozenset(_default_codes(EdgePublishError))
 
 
-_MAY_EXIST: Final = "the publish may exist, and the step would say it published nothing"
+_MAY_EXIST: Final = (
+    "it ends a publish only before its verdict, while the publish may exist, so listing it "
+    "could only make the step succeed on a verdict nobody saw"
+)
 _NOT_A_PUBLISH: Final = "it is not how a publish ends, so listing it can only hide another failure"
-# The known codes `treat-as-success` refuses, and why: its success says this run published
-# nothing, so a code it lists must be a publish's own end that leaves no submission.
+# The known codes `treat-as-success` refuses, and why: a code it lists must be a publish's own
+# end. (A listed code that ends a run whose publish is pending gives `result: sent`.)
 NOT_TOLERABLE: Final[dict[str, str]] = {
-    "PublishUncertain": _MAY_EXIST,
-    "Timeout": _MAY_EXIST,
+    **dict.fromkeys(sorted(ONLY_WHILE_PENDING), _MAY_EXIST),
     **dict.fromkeys(
         (
             "InvalidInput",
@@ -204,12 +211,16 @@ def closest_code(code: str) -> str:
     return by_folded[nearest]
 
 
-def advice_for(error: EdgePublishError, *, pending_publish: str = "") -> str:
+def advice_for(error: EdgePublishError, *, publish: PublishKnowledge | None = None) -> str:
     """The fix for *error*: by its situation if one is known, else by its code; or ``''``.
 
-    *pending_publish* is the id of a publish the store accepted and this run saw no verdict
-    for (`Outcome.pending_publish`): after a `RESUMABLE` error the fix is to wait for it.
+    *publish* is what the run knows about its publish (`Outcome.known`): while it is
+    accepted or may exist, with no verdict, the fix is to wait for it, whatever the error.
     """
-    if pending_publish and error.code in RESUMABLE:
-        return RESUME.format(publish_operation_id=pending_publish)
-    return SITUATIONS.get(error.situation) or ADVICE.get(error.code, "")
+    own = SITUATIONS.get(error.situation) or ADVICE.get(error.code, "")
+    if publish is None or not publish.pending:
+        return own
+    if not publish.resume_id:
+        return UNSEEN_PUBLISH
+    resume = RESUME.format(publish_operation_id=publish.resume_id)
+    return f"{own} {resume}" if error.code in FIX_BEFORE_RESUMING and own else resume

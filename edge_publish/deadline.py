@@ -30,10 +30,6 @@ class Deadline:
         """A deadline that never comes."""
         return cls(math.inf, clock)
 
-    def now(self) -> float:
-        """The clock's time."""
-        return self.clock()
-
     def remaining(self) -> float:
         """Seconds left (negative once it has passed)."""
         return self.at - self.clock()

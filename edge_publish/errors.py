@@ -8,7 +8,23 @@ a non-zero exit.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Final
+
+# The store's listed errors that a one-line message quotes (the summary shows up to 50).
+MAX_QUOTED_ERRORS: Final = 5
+MAX_QUOTED_CHARS: Final = 300
+
+
+def said(text: str, *, speaker: str = "the store") -> str:
+    """What *speaker* said, kept apart from our sentence and quoted; ``""`` if it said nothing."""
+    return f'; {speaker} said: "{text}"' if text else ""
+
+
+def _quoted(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) > MAX_QUOTED_CHARS:
+        text = text[:MAX_QUOTED_CHARS] + "…"
+    return f'"{text}"'
 
 
 class EdgePublishError(Exception):
@@ -26,6 +42,8 @@ class EdgePublishError(Exception):
     """
 
     default_code: ClassVar[str] = "Error"
+    # Whether ``details`` are the errors the store listed (else they are ours).
+    store_listed: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -45,6 +63,18 @@ class EdgePublishError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def full_message(self) -> str:
+        """The message, then the errors the store listed, quoted: ``error-message``'s text."""
+        if not (self.store_listed and self.details):
+            return self.message
+        count = len(self.details)
+        shown = "; ".join(_quoted(d) for d in self.details[:MAX_QUOTED_ERRORS])
+        if count == 1:
+            return f"{self.message} The store listed 1 error: {shown}."
+        first = f", the first {MAX_QUOTED_ERRORS}" if count > MAX_QUOTED_ERRORS else ""
+        return f"{self.message} The store listed {count} errors{first}: {shown}."
 
 
 class InvalidInput(EdgePublishError):
@@ -115,6 +145,7 @@ class OperationFailed(EdgePublishError):
     """An upload or publish operation ended with the verdict ``Failed``."""
 
     default_code = "OperationFailed"
+    store_listed = True
 
 
 class ValidationFailed(OperationFailed):

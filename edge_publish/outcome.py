@@ -11,12 +11,23 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final, Literal
 
 from edge_publish.deadline import Deadline
+from edge_publish.knowledge import PublishKnowledge
 
 if TYPE_CHECKING:
     from edge_publish.errors import EdgePublishError
     from edge_publish.package import Finding
 
-Result = Literal["published", "uploaded", "validated", "authorized", "live", "in-review", "failed"]
+Result = Literal[
+    "published",
+    "sent",
+    "uploaded",
+    "not-published",
+    "validated",
+    "authorized",
+    "live",
+    "in-review",
+    "failed",
+]
 Mode = Literal[
     "publish", "upload-only", "dry-run", "check-credentials", "check-live", "publish-only", "resume"
 ]
@@ -65,6 +76,8 @@ class Outcome:
     key_days_left: int | None = None
     upload: OperationRecord | None = None
     publish: OperationRecord | None = None
+    # What the run knows about its publish: whether it may exist, and its id to resume.
+    known: PublishKnowledge = field(default_factory=PublishKnowledge)
     submission_id: str = ""
     error: EdgePublishError | None = None
     tolerated: EdgePublishError | None = None  # an error listed in treat-as-success
@@ -77,14 +90,3 @@ class Outcome:
         """The ``error-code`` output."""
         err = self.error or self.tolerated
         return err.code if err else ""
-
-    @property
-    def pending_publish(self) -> str:
-        """The id of a publish the store accepted but gave no verdict for in this run, or ``''``."""
-        record = self.publish
-        return record.operation_id if record is not None and record.finished is None else ""
-
-    @property
-    def succeeded(self) -> bool:
-        """Whether the step ends with success (exit 0)."""
-        return self.error is None

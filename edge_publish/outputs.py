@@ -22,8 +22,9 @@ def _status(record: OperationRecord | None) -> str:
 
 
 def _error_message(outcome: Outcome) -> str:
-    # One line, and free of any secret: every later step of the job can read it.
-    return " ".join(redact(outcome.error.message).split()) if outcome.error else ""
+    # One line, and free of any secret: every later step of the job can read it. The errors
+    # the store listed follow, quoted: they are what to fix.
+    return " ".join(redact(outcome.error.full_message).split()) if outcome.error else ""
 
 
 OUTPUTS: Final[dict[str, Callable[[Outcome], str]]] = {

@@ -15,9 +15,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from edge_publish.advice import KEY_RENEWAL
+from edge_publish.advice import KEY_RENEWAL, advice_for
 from edge_publish.constants import (
     KEY_EXPIRY_WARNING_DAYS,
     MIB,
@@ -40,7 +40,9 @@ from edge_publish.errors import (
     ProtocolError,
     PublishUncertain,
     ValidationFailed,
+    said,
 )
+from edge_publish.knowledge import Known
 from edge_publish.live import check_live, precheck
 from edge_publish.log import ServerText, get_logger
 from edge_publish.outcome import READS_PACKAGE, OperationRecord, Outcome
@@ -49,10 +51,6 @@ if TYPE_CHECKING:
     from edge_publish.client import EdgeClient, OperationStatus
     from edge_publish.package import Package
     from edge_publish.settings import Settings
-
-
-# The store's refusal while a submission is in review (one at a time per product).
-IN_REVIEW: Final = "InProgressSubmission"
 
 
 def poll_delay(elapsed: float) -> float:
@@ -265,18 +263,20 @@ class Pipeline:
                     self._log.info("package hashed", sha256=self.outcome.sha256)
 
     def _publish(self, client: EdgeClient) -> None:
-        # The failure after which a publish request was sent again although the first may
-        # have taken effect: the store's one-in-review refusal may then be this run's own.
-        resent_after: list[str] = []
+        known = self.outcome.known
 
         def send(record: OperationRecord) -> None:
             self._log.info("publishing", notes_length=len(self.settings.notes_for_certification))
-            published = client.publish(
-                self.settings.notes_for_certification, deadline=record.deadline
-            )
+            known.sending()
+            try:
+                published = client.publish(
+                    self.settings.notes_for_certification, deadline=record.deadline
+                )
+            except EdgePublishError as failure:
+                known.send_failed(failure)
+                raise
             record.operation_id = published.operation_id
-            if published.resent_after:
-                resent_after.append(published.resent_after)
+            known.accepted(published.operation_id, resent_after=published.resent_after)
             self._log.info("publish accepted", operation=record.operation_id)
 
         try:
@@ -286,26 +286,28 @@ class Pipeline:
                 else self._operation("publish", send, client.publish_status)
             )
         except EdgePublishError as failure:
-            if resent_after and failure.code == IN_REVIEW:
-                raise PublishUncertain(
-                    f"The publish request met {resent_after[0]}, which may have taken effect, "
-                    f"and was sent again; the store refused the resend with {IN_REVIEW}, as it "
-                    "does while a submission of the product is in review.",
-                ) from None
             if failure.code not in self.settings.treat_as_success_codes:
                 raise
-            # Honest: the package is in the draft, and this run published nothing.
-            self.outcome.result = "uploaded"
-            self.outcome.tolerated = failure
-            self.ui.warn(
-                f"{failure.message} ({failure.code} is listed in treat-as-success, so the "
-                "step succeeds.)",
-                f"Publish: {failure.code}",
-            )
+            self._tolerate(failure)
             return
         self.outcome.result = "published"
         self.outcome.submission_id = status.submission_id
         self._log.info("published", submission=status.submission_id or "-")
+
+    def _tolerate(self, failure: EdgePublishError) -> None:
+        """End with success on a code treat-as-success lists, saying what is known."""
+        known = self.outcome.known
+        self.outcome.result = known.tolerated_result(uploaded=self.outcome.upload is not None)
+        self.outcome.tolerated = failure
+        listed = f"{failure.code} is listed in treat-as-success, so the step succeeds"
+        if known.pending:
+            self.ui.warn(
+                f"{failure.message} ({listed}.) {known.fact()} "
+                f"{advice_for(failure, publish=known)}",
+                f"Publish sent, verdict unknown: {failure.code}",
+            )
+            return
+        self.ui.warn(f"{failure.message} ({listed}.)", f"Publish: {failure.code}")
 
     def _resume(self, client: EdgeClient) -> OperationStatus:
         """Wait for the verdict of the publish an earlier run started; send no publish."""
@@ -314,6 +316,7 @@ class Pipeline:
         )
         record.deadline = self._budget(record.started)
         self.outcome.publish = record
+        self.outcome.known.accepted(record.operation_id)
         self._log.info("waiting for an earlier run's publish", operation=record.operation_id)
         try:
             status = self._wait(record, client.publish_status)
@@ -321,6 +324,7 @@ class Pipeline:
             if exc.situation != "operation-unknown":
                 raise
             record.status = ""
+            self.outcome.known.unknown_to_store()
             raise ApiError(
                 f"The store knows no publish operation {record.operation_id!r} for product "
                 f"{self.settings.product_id} (HTTP 404), the id publish-operation-id gave.",
@@ -387,14 +391,16 @@ class Pipeline:
                 record.status = "InProgress"
                 raise
             record.status = status.status or "Failed"
+            if record.kind == "publish":
+                self.outcome.known.status_seen(status.status, status.error_code)
             if status.done:
                 record.finished = self.clock()
+                # The store's message follows quoted, not as a Python repr of a field.
                 self._log.info(
-                    f"{record.kind} verdict",
+                    ServerText(f"{record.kind} verdict{said(status.message)}"),
                     status=record.status,
                     operation=record.operation_id,
                     seconds=round(record.finished - record.started, 1),
-                    message=status.message,
                 )
                 return status
             now = self.clock()
@@ -415,6 +421,13 @@ class Pipeline:
         self._log.info(f"uploaded {done * 100 // size} %", mib_per_s=round(rate, 1))
 
     def _failure(self, record: OperationRecord, status: OperationStatus) -> EdgePublishError:
+        known = self.outcome.known
+        if record.kind == "publish" and known.state is Known.MAY_EXIST:
+            return PublishUncertain(
+                f"The publish request met {known.resent_after}, which may have taken effect, "
+                f"and was sent again; the store refused the resend with {status.error_code}, "
+                "as it does while a submission of the product is in review.",
+            )
         if status.status not in {None, "Failed"}:
             return ProtocolError(
                 f"The {record.kind} operation {record.operation_id} ended with the status "
@@ -422,11 +435,11 @@ class Pipeline:
             )
         if status.status is None:
             return OperationFailed(
-                f"The {record.kind} failed unexpectedly (the store's status had no verdict): "
-                f"{ServerText(status.message or 'no message')}",
+                f"The {record.kind} failed unexpectedly (the store's status had no verdict)"
+                f"{said(status.message) or ' and gave no message'}.",
                 code="UnexpectedFailure",
             )
-        message = f"The {record.kind} failed: {status.message or 'the store gave no message'}"
+        message = f"The {record.kind} failed{said(status.message) or ' with no message'}."
         if status.error_code:
             return OperationFailed(message, code=status.error_code, details=status.errors)
         if status.errors:

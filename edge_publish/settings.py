@@ -15,7 +15,6 @@ A validation error names the input in its kebab-case spelling and never echoes a
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -49,6 +48,7 @@ from edge_publish.constants import (
     STORE_URL,
 )
 from edge_publish.errors import InvalidInput
+from edge_publish.loopback import is_loopback
 from edge_publish.outcome import READS_PACKAGE, Mode
 from edge_publish.package import CheckMode, parse_version
 
@@ -121,16 +121,6 @@ class _RunnerInputs(PydanticBaseSettingsSource):
             if value is not None:
                 values[key] = value
         return values
-
-
-def is_loopback(host: str) -> bool:
-    """Whether *host* is a loopback name or address (127.0.0.0/8, ::1, localhost)."""
-    if host.lower() in {"localhost", "localhost."}:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _check_url(value: str, what: str) -> str:

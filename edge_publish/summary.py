@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Final
 from edge_publish.advice import advice_for
 from edge_publish.constants import PARTNER_CENTER_PRODUCT_URL
 from edge_publish.files import human_size
+from edge_publish.knowledge import Known
 from edge_publish.live import in_review_line
 from edge_publish.outcome import PUBLISHES, UPLOADS
 
@@ -42,10 +43,14 @@ _HEADLINE: Final = {
     ("dry-run", "failed"): "❌ Dry run: the inputs or the package are invalid",
     ("check-credentials", "failed"): "❌ The credentials check failed",
     ("publish-only", "published"): "✅ Published the draft to Microsoft Edge Add-ons",
-    ("publish-only", "uploaded"): "⚠️ The draft was not published: a tolerated error",
+    ("publish-only", "not-published"): "⚠️ The draft was not published: a tolerated error",
     ("publish-only", "failed"): "❌ Publishing the draft to Microsoft Edge Add-ons failed",
     ("resume", "published"): "✅ Published to Microsoft Edge Add-ons (an earlier run's publish)",
-    ("resume", "uploaded"): "⚠️ An earlier run's publish ended with a tolerated error",
+    ("resume", "not-published"): "⚠️ An earlier run's publish ended with a tolerated error",
+    **dict.fromkeys(
+        (("publish", "sent"), ("publish-only", "sent"), ("resume", "sent")),
+        "⚠️ The publish was sent, and its verdict is unknown: a tolerated error",
+    ),
     ("resume", "failed"): "❌ An earlier run's publish failed, or its verdict was not seen",
 }
 
@@ -80,15 +85,28 @@ def _operation(record: OperationRecord | None) -> str:
     return " ".join(parts)
 
 
+def _publish_row(outcome: Outcome) -> str:
+    record = outcome.publish
+    if outcome.known.state is Known.MAY_EXIST and (record is None or not record.operation_id):
+        return "sent, no usable answer: it may exist"
+    return _operation(outcome.publish)
+
+
 def render(outcome: Outcome) -> str:
     """The whole summary."""
     lines = [f"## {_HEADLINE[outcome.mode, outcome.result]}", ""]
+    lines += _pending(outcome)
     if outcome.tolerated is not None:
+        happened = (
+            "the publish was sent, and its verdict is unknown"
+            if outcome.known.pending
+            else "this run published nothing"
+        )
         lines += [
             (
                 f"> [!WARNING]\n> The publish ended with {code_span(outcome.tolerated.code)}, "
-                "which `treat-as-success` lists: the step succeeds, but this run published "
-                "nothing (`result: uploaded`)."
+                f"which `treat-as-success` lists: the step succeeds, but {happened} "
+                f"(`result: {outcome.result}`)."
             ),
             "",
         ]
@@ -110,7 +128,7 @@ def render(outcome: Outcome) -> str:
     if outcome.mode in UPLOADS:
         lines.append(f"| Upload | {_operation(outcome.upload)} |")
     if outcome.mode in PUBLISHES:
-        lines.append(f"| Publish | {_operation(outcome.publish)} |")
+        lines.append(f"| Publish | {_publish_row(outcome)} |")
         submission = code_span(outcome.submission_id) if outcome.submission_id else "-"
         lines.append(f"| Submission | {submission} |")
     if outcome.product_id:
@@ -121,6 +139,16 @@ def render(outcome: Outcome) -> str:
         lines += [in_review_line(outcome.live_version, outcome.extension_version), ""]
     lines += _dry_run(outcome) + _credentials(outcome) + _checks(outcome) + _error(outcome)
     return "\n".join(lines) + "\n"
+
+
+def _pending(outcome: Outcome) -> list[str]:
+    """What the run knows of a publish that was accepted or may exist, with no verdict."""
+    fact = outcome.known.fact()
+    if not fact:
+        return []
+    resume = outcome.known.resume_id
+    wait = f" Its id is {code_span(resume)} (the `publish-operation-id` output)." if resume else ""
+    return [f"> [!IMPORTANT]\n> {fact}{wait}", ""]
 
 
 def _live_rows(outcome: Outcome) -> list[str]:
@@ -215,7 +243,7 @@ def _error(outcome: Outcome) -> list[str]:
             ]
     if error.request_id:
         lines += [f"Request id for Microsoft support: {code_span(error.request_id)}", ""]
-    advice = advice_for(error, pending_publish=outcome.pending_publish)
+    advice = advice_for(error, publish=outcome.known)
     if advice:
         lines += [f"**What to do:** {advice}", ""]
     return lines

@@ -11,15 +11,17 @@ import pytest
 from edge_publish import errors
 from edge_publish.advice import (
     ADVICE,
+    FIX_BEFORE_RESUMING,
     KNOWN_CODES,
     NOT_TOLERABLE,
-    RESUMABLE,
     RESUME,
     SITUATIONS,
+    UNSEEN_PUBLISH,
     advice_for,
     closest_code,
 )
 from edge_publish.errors import ApiError, EdgePublishError, InvalidPackage, OperationFailed
+from edge_publish.knowledge import ONLY_WHILE_PENDING, PublishKnowledge
 from tests.support.actions_runner import assert_fix_said_once
 
 PACKAGE = Path(errors.__file__).parent
@@ -169,34 +171,66 @@ def test_a_firefox_build_gets_its_own_advice():
     assert "Chromium" in advice_for(error)
 
 
-@pytest.mark.parametrize("code", sorted(RESUMABLE))
-def test_a_publish_the_store_accepted_is_resumed_not_sent_again(code):
-    error = EdgePublishError("x", code=code)
-    advice = advice_for(error, pending_publish="op-7")
+def _accepted(operation_id: str = "op-7") -> PublishKnowledge:
+    known = PublishKnowledge()
+    known.sending()
+    known.accepted(operation_id)
+    return known
+
+
+@pytest.mark.parametrize("code", sorted(set(ADVICE) - FIX_BEFORE_RESUMING))
+def test_a_publish_the_store_accepted_is_resumed_whatever_the_error(code):
+    error = EdgePublishError("x", code=code, situation="operation-unknown")
+    advice = advice_for(error, publish=_accepted())
     assert advice == RESUME.format(publish_operation_id="op-7")
     assert "publish-operation-id: op-7 " in advice
     # Without an accepted publish (a timeout while uploading, say) the usual fix stands.
-    assert advice_for(error) == ADVICE[code]
-    assert "publish-operation-id" not in advice_for(error)
+    for known in (None, PublishKnowledge()):
+        assert "publish-operation-id" not in advice_for(error, publish=known)
 
 
-def test_only_the_resumable_codes_advise_resuming():
-    refused = ApiError("x", status_code=401, code="Unauthorized")
-    assert advice_for(refused, pending_publish="op-7") == ADVICE["Unauthorized"]
-    assert RESUMABLE.issubset(ADVICE)
+@pytest.mark.parametrize("code", sorted(FIX_BEFORE_RESUMING))
+def test_a_cause_a_resume_would_meet_again_is_fixed_first(code):
+    error = ApiError("x", status_code=401, code=code)
+    advice = advice_for(error, publish=_accepted())
+    assert advice == f"{ADVICE[code]} {RESUME.format(publish_operation_id='op-7')}"
 
 
-def test_the_readme_says_which_codes_can_be_resumed():
+@pytest.mark.parametrize("code", ["Cancelled", "NetworkError", "PublishUncertain", "HttpError"])
+def test_a_publish_that_may_exist_without_an_id_is_checked_never_sent_again(code):
+    known = PublishKnowledge()
+    known.sending()
+    advice = advice_for(EdgePublishError("x", code=code), publish=known)
+    assert advice == UNSEEN_PUBLISH
+    for phrase in ("check the product in partner center", "do not cancel", "do not re-run"):
+        assert phrase in advice.lower()
+
+
+def test_a_verdict_gives_the_codes_own_advice():
+    known = _accepted()
+    known.status_seen("Failed", "InProgressSubmission")
+    error = OperationFailed("x", code="InProgressSubmission")
+    assert advice_for(error, publish=known) == ADVICE["InProgressSubmission"]
+
+
+def _intro() -> str:
     readme = (PACKAGE.parent / "README.md").read_text()
     section = readme.split("## Troubleshooting", 1)[1].split("\n## ", 1)[0]
-    rows = {
-        code: line
-        for line in section.splitlines()
-        for code in ADVICE
-        if line.startswith(f"| `{code}` |")
-    }
-    for code, line in rows.items():
-        assert ("`publish-operation-id`" in line) == (code in RESUMABLE | {"NotFound"}), line
+    return section.split("\n| error-code |", 1)[0]
+
+
+def test_the_readme_says_any_code_after_an_accepted_publish_is_resumed():
+    # The model, not a list of codes, decides: no row names resuming as its own case, and
+    # the table's introduction gives the rule for every code.
+    intro = " ".join(_intro().split()).lower()
+    assert "whatever the error-code" in intro
+    assert "`publish-operation-id`" in intro
+    assert "never to publish again, and never to cancel" in intro
+    for phrase in ("check the product in partner center", "do not cancel", "do not re-run"):
+        assert phrase in UNSEEN_PUBLISH.lower()
+    rows = _troubleshooting_rows()
+    for code, row in rows.items():
+        assert ("publish-operation-id" in row) == (code == "NotFound"), row
 
 
 def test_the_readme_points_to_check_credentials_for_an_api_url_that_is_not_the_api():
@@ -213,3 +247,4 @@ def test_the_readme_names_every_code_treat_as_success_refuses():
     (row,) = [line for line in readme.splitlines() if line.startswith("| `treat-as-success` |")]
     refused = row.split("is refused too", 1)[0].split("closest known code.", 1)[1]
     assert set(re.findall(r"`(\w+)`", refused)) == set(NOT_TOLERABLE)
+    assert set(NOT_TOLERABLE) >= ONLY_WHILE_PENDING

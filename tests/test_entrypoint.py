@@ -107,7 +107,7 @@ def test_every_publish_error_code(simulator, act, code):
     assert out["publish-status"] == "Failed"
     assert out["upload-status"] == "Succeeded"
     assert out["error-code"] == code
-    assert out["error-message"].startswith("The publish failed: ")
+    assert out["error-message"].startswith('The publish failed; the store said: "')
     assert f"::error title=edge-publish%3A {code}::" in run.stdout
     assert code in run.summary
     assert "What to do:" in run.summary

@@ -6,9 +6,10 @@ from pathlib import Path
 import pytest
 
 from edge_publish.client import OperationStatus, Published, Upload
-from edge_publish.errors import OperationFailed, OperationTimeout, PublishUncertain
+from edge_publish.errors import NetworkError, OperationFailed, OperationTimeout, PublishUncertain
+from edge_publish.knowledge import Known
 from edge_publish.log import ServerText
-from edge_publish.outcome import Outcome
+from edge_publish.outcome import OperationRecord, Outcome
 from edge_publish.pipeline import Pipeline
 from edge_publish.settings import Settings
 
@@ -165,7 +166,7 @@ def test_treat_as_success(package):
     client = FakeClient([OK], [NO_MODULES])
     pipeline, report, runner, _ = make(package, client, treat_as_success="NoModulesUpdated")
     pipeline.run()
-    assert report.succeeded
+    assert report.error is None
     assert report.result == "uploaded"
     assert report.error_code == "NoModulesUpdated"
     assert runner.warnings[0][0] == "Publish: NoModulesUpdated"
@@ -277,3 +278,60 @@ def test_every_request_gets_the_operations_deadline_on_the_pipelines_clock(packa
     assert seen[0].remaining() <= 30
     clock.now += 60
     assert seen[0].expired()
+
+
+class PollsFail(FakeClient):
+    """The store accepts the publish; then every status poll fails."""
+
+    def publish_status(self, op, *, deadline):
+        raise NetworkError("The status poll failed after 6 attempt(s).")
+
+
+@pytest.mark.parametrize("mode", [{}, {"publish_only": True}])
+def test_a_tolerated_failure_after_the_publish_was_accepted_says_it_was_sent(package, mode):
+    client = PollsFail([OK], [])
+    pipeline, report, runner, _ = make(package, client, treat_as_success="NetworkError", **mode)
+    pipeline.run()
+    assert report.error is None
+    assert report.result == "sent"
+    assert report.known.resume_id == report.publish.operation_id == "p1"
+    assert report.publish.status == "InProgress"
+    ((title, message),) = runner.warnings
+    assert title == "Publish sent, verdict unknown: NetworkError"
+    assert "The store had accepted the publish (operation p1)" in message
+    assert "Re-run with publish-operation-id: p1 " in message
+
+
+class PublishRefused(FakeClient):
+    def publish(self, notes, *, deadline):
+        self.publishes += 1
+        raise NetworkError("The publish to x failed after 1 attempt(s): ConnectError: refused.")
+
+
+@pytest.mark.parametrize(("mode", "result"), [({}, "uploaded"), ({"publish_only": True}, None)])
+def test_a_tolerated_failure_of_a_publish_that_never_left_published_nothing(package, mode, result):
+    client = PublishRefused([OK], [])
+    pipeline, report, runner, _ = make(package, client, treat_as_success="NetworkError", **mode)
+    pipeline.run()
+    assert report.known.state is Known.NOT_SENT
+    assert report.result == (result or "not-published")
+    assert runner.warnings[-1][0] == "Publish: NetworkError"
+
+
+def test_a_failed_verdict_quotes_the_stores_words_apart():
+    # Never "…performing the operation This generic failure…": our sentence ends, then the
+    # store's text follows in quotes.
+    status = OperationStatus("p1", "Failed", ServerText(GENERIC[2]), "", ())
+    record = OperationRecord("publish", "p1")
+    pipeline = Pipeline.__new__(Pipeline)
+    pipeline.outcome = Outcome()
+    error = pipeline._failure(record, status)
+    assert error.message == (
+        'The publish failed; the store said: "An error occurred while performing the operation".'
+    )
+    listed = OperationStatus(
+        "u1", "Failed", ServerText("Package validation failed."), "", (ServerText("No icon."),)
+    )
+    error = pipeline._failure(OperationRecord("upload", "u1"), listed)
+    assert error.message == 'The upload failed; the store said: "Package validation failed.".'
+    assert error.full_message == f'{error.message} The store listed 1 error: "No icon.".'

@@ -2,8 +2,9 @@
 
 import pytest
 
-from edge_publish.advice import RESUME, advice_for
+from edge_publish.advice import RESUME, SITUATIONS, advice_for
 from edge_publish.errors import ApiError, OperationFailed, OperationTimeout
+from edge_publish.knowledge import Known
 from tests.test_pipeline import GENERIC, NO_MODULES, OK, FakeClient, make, package
 
 __all__ = ["package"]  # the fixture, used by every test here
@@ -43,8 +44,10 @@ def test_publish_only_keeps_treat_as_success(package):
         package, client, publish_only=True, treat_as_success="NoModulesUpdated"
     )
     pipeline.run()
-    assert report.succeeded
+    assert report.error is None
     assert report.error_code == "NoModulesUpdated"
+    # Nothing was uploaded, and the verdict was seen: never `uploaded`, never `sent`.
+    assert report.result == "not-published"
 
 
 def test_resume_waits_for_the_given_operation_and_publishes_nothing(package):
@@ -58,7 +61,8 @@ def test_resume_waits_for_the_given_operation_and_publishes_nothing(package):
     assert report.submission_id == "sub-1"
     assert report.publish.operation_id == OPERATION
     assert report.publish.status == "Succeeded"
-    assert report.pending_publish == ""
+    assert report.known.state is Known.VERDICT
+    assert not report.known.pending
 
 
 def test_a_resumed_failure_is_reported_with_its_code_and_never_republished(package):
@@ -92,7 +96,8 @@ def test_an_unknown_operation_says_which_id_and_stops(package):
     assert f"no publish operation '{OPERATION}' for product" in error.message
     assert "Location header" not in error.message
     assert report.publish.status == ""
-    assert "publish-operation-id" in advice_for(error, pending_publish=report.pending_publish)
+    assert report.known.state is Known.NOT_SENT
+    assert advice_for(error, publish=report.known) == SITUATIONS["resume-unknown"]
     assert client.publishes == 0
 
 
@@ -101,7 +106,7 @@ def test_a_timeout_after_the_publish_was_accepted_advises_resuming_it(package):
     pipeline, report, _, _ = make(package, client, publish_only=True, operation_timeout=5)
     with pytest.raises(OperationTimeout) as info:
         pipeline.run()
-    assert report.pending_publish == "p1"
-    advice = advice_for(info.value, pending_publish=report.pending_publish)
+    assert report.known.resume_id == "p1"
+    advice = advice_for(info.value, publish=report.known)
     assert advice == RESUME.format(publish_operation_id="p1")
     assert "publish-operation-id: p1 " in advice

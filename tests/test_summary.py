@@ -2,7 +2,15 @@ from typing import get_args
 
 import pytest
 
-from edge_publish.errors import InvalidPackage, OperationFailed
+from edge_publish.advice import UNSEEN_PUBLISH
+from edge_publish.errors import (
+    ApiError,
+    InvalidPackage,
+    NetworkError,
+    OperationFailed,
+    PublishUncertain,
+)
+from edge_publish.knowledge import PublishKnowledge
 from edge_publish.log import ServerText
 from edge_publish.outcome import Mode, OperationRecord, Outcome
 from edge_publish.package import Finding
@@ -151,8 +159,54 @@ def test_the_modes_that_only_publish_show_no_upload(mode):
     assert text.startswith("## ✅ ")
     assert "| Upload |" not in text
     assert "p-1" in text and "sub-42" in text
-    report.result, report.tolerated = "uploaded", OperationFailed("x", code="NoModulesUpdated")
+    report.result, report.tolerated = "not-published", OperationFailed("x", code="NoModulesUpdated")
     assert render(report).startswith("## ⚠️ ")
+    assert "this run published nothing (`result: not-published`)" in render(report)
+
+
+def _accepted(operation_id="p-1"):
+    known = PublishKnowledge()
+    known.sending()
+    known.accepted(operation_id)
+    return known
+
+
+@pytest.mark.parametrize("mode", ["publish", "publish-only", "resume"])
+def test_a_tolerated_error_never_hides_a_publish_that_was_sent(mode):
+    report = published_report()
+    report.mode, report.result, report.submission_id = mode, "sent", ""
+    report.publish.status, report.publish.finished = "InProgress", None
+    report.known = _accepted()
+    report.tolerated = NetworkError("The status poll failed after 6 attempt(s).")
+    text = render(report)
+    assert text.startswith("## ⚠️ The publish was sent, and its verdict is unknown")
+    assert "published nothing" not in text
+    assert "the publish was sent, and its verdict is unknown (`result: sent`)" in text
+    assert "The store had accepted the publish (operation p-1); its verdict was not seen." in text
+    assert "Its id is ` p-1 ` (the `publish-operation-id` output)." in text
+    assert "**What to do:** Re-run with publish-operation-id: p-1 " in text
+
+
+def test_a_failure_after_the_publish_was_sent_says_so():
+    report = published_report()
+    report.result, report.submission_id = "failed", ""
+    report.known = _accepted()
+    report.error = ApiError("The store knows no operation.", status_code=404, code="NotFound")
+    text = render(report)
+    assert "> [!IMPORTANT]\n> The store had accepted the publish (operation p-1)" in text
+    assert "Re-run with publish-operation-id: p-1 " in text
+    assert "check product-id" not in text.lower()
+
+
+def test_a_publish_that_may_exist_without_an_id_is_shown_as_sent():
+    report = Outcome(product_id=GUID, result="failed", publish=OperationRecord("publish"))
+    report.known.sending()
+    report.error = PublishUncertain("The publish request got no answer.")
+    text = render(report)
+    assert "| Publish | sent, no usable answer: it may exist |" in text
+    assert "The publish request may have reached the store; no verdict was seen." in text
+    assert UNSEEN_PUBLISH in text
+    assert "publish-operation-id" not in text
 
 
 def test_after_a_publish_the_summary_says_what_is_live_and_what_is_in_review():

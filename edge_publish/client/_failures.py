@@ -32,6 +32,7 @@ from edge_publish.errors import (
     PublishUncertain,
     Throttled,
     TlsError,
+    said,
 )
 from edge_publish.log import ServerText
 
@@ -58,11 +59,6 @@ _REFUSALS: Final[dict[int, tuple[str, str, str]]] = {
     ),
     HTTPStatus.GONE: ("Gone", "", "The store answered 410 Gone: it retired the endpoint."),
 }
-
-
-def said(text: str, *, speaker: str = "the store") -> str:
-    """What *speaker* said, kept apart from our sentence and quoted; ``""`` if it said nothing."""
-    return f'; {speaker} said: "{text}"' if text else ""
 
 
 def shown(exc: HttpStatusError) -> str:

@@ -26,10 +26,11 @@ A page that is not the API's (`edge_publish.client._origin`: a front door's, a g
 firewall's, whatever its status) is never a verdict: on a poll it is transient, and on an
 upload or publish it counts as a 502 does, since the API behind it may have acted.
 
-A publish that may have taken effect is never reported as another submission's fault: when
-its resend is refused with ``InProgressSubmission``, or it fails for good, the run ends with
-`PublishUncertain` (most likely the run's own submission is in review). A 2xx whose body is
-unusable did take effect, and is never sent again.
+A publish that may have taken effect and then fails for good is reported as
+`PublishUncertain`, and a 2xx whose body is unusable (it did take effect, and is never sent
+again) too: that is this module's whole say on whether a publish may exist. What the run then
+knows of its publish, a resend later refused as in review included, is
+`edge_publish.knowledge`'s to decide.
 
 A TLS certificate that fails verification is never repeated, whatever the request: the
 runner's trust does not change between attempts. Nor is a request that httpx refuses to send
@@ -107,8 +108,8 @@ def submits(kind: RequestKind) -> bool:
     """Whether a request of *kind* makes a submission, so that doubt about it is the run's.
 
     A publish does; a repeated upload only replaces the draft, and the others only read. A
-    publish whose answer is unusable, or that may have taken effect and then failed, ends
-    with `PublishUncertain`.
+    publish whose answer is unusable, or that may have taken effect and then failed, is
+    reported as `PublishUncertain`, which `edge_publish.knowledge` reads as "may exist".
     """
     return kind is RequestKind.PUBLISH
 

@@ -91,8 +91,7 @@ class Retrier:
     """The stamina backoff hook for one request: decides whether and how long to wait.
 
     Returns ``False`` (give up, the exception propagates) or the seconds to wait.
-    ``attempts`` counts the failed attempts it judged, the last one included;
-    ``gave_up_for_budget`` tells the caller the budget ran out, rather than the retries.
+    ``attempts`` counts the failed attempts it judged, the last one included.
     """
 
     def __init__(self, kind: RequestKind, *, deadline: Deadline, retries: int) -> None:
@@ -102,7 +101,6 @@ class Retrier:
         self.attempts = 0
         self.failures = 0
         self.throttled = 0
-        self.gave_up_for_budget = False
         self.last_failure: Exception | None = None  # the failure judged last
         # The first failure that may have taken effect (``"HTTP 502"``), or ``""``; and the
         # number of the attempt that met it.
@@ -140,7 +138,6 @@ class Retrier:
         # not turn a retry into a busy loop (and no poll may come within 1 s of the last).
         wait = max(wait, BACKOFF_INITIAL, POLL_FIRST if self.kind is RequestKind.POLL else 0.0)
         if wait > self.deadline.remaining():
-            self.gave_up_for_budget = True
             return False
         self._log.warning(
             f"retrying {self.kind.value} in {wait:.1f} s",

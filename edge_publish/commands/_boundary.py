@@ -98,12 +98,8 @@ def _cancelled(outcome: Outcome, signal_name: str) -> Cancelled:
         phase = "while publishing"
     elif outcome.upload is not None:
         phase = "while uploading"
-    message = f"The run was interrupted ({signal_name}) {phase}."
-    if outcome.pending_publish:
-        message += " The store had accepted the publish; its verdict was not seen."
-    elif outcome.publish is not None and outcome.publish.finished is None:
-        message += " The publish request may have reached the store."
-    return Cancelled(message, signal_number=signal.Signals[signal_name].value)
+    message = f"The run was interrupted ({signal_name}) {phase}. {outcome.known.fact()}"
+    return Cancelled(message.strip(), signal_number=signal.Signals[signal_name].value)
 
 
 def finish(outcome: Outcome) -> int:
@@ -119,11 +115,12 @@ def _finish(outcome: Outcome, render: Callable[[Outcome], str]) -> int:
     error = outcome.error
     if error is not None:
         outcome.result = "failed"
-        advice = advice_for(error, pending_publish=outcome.pending_publish)
+        advice = advice_for(error, publish=outcome.known)
         title = f"edge-publish: {error.code}"
-        github.annotate("error", f"{error.message}{' ' + advice if advice else ''}", title)
+        github.annotate("error", f"{error.full_message}{' ' + advice if advice else ''}", title)
+        speaker = "the store listed" if error.store_listed else "reported error"
         for detail in error.details:
-            log.error("reported error", detail=ServerText(detail[:2000]))
+            log.error(ServerText(f'{speaker}: "{detail[:2000]}"'))
         if error.request_id:
             log.error("request id for Microsoft support", request_id=error.request_id)
     try:

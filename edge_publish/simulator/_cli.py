@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import ipaddress
 import signal
 import ssl
 import sys
@@ -13,6 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from edge_publish.loopback import is_loopback
 from edge_publish.simulator._contract import JOURNAL_PATH, LOCATION_MODES
 from edge_publish.simulator._scenario import Scenario, list_scenarios
 from edge_publish.simulator._wire import Simulator
@@ -45,16 +45,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--quiet", action="store_true", help="do not log each request")
     parser.add_argument("--list", action="store_true", help="print the scenario names")
     return parser
-
-
-def _is_loopback(host: str) -> bool:
-    """Whether ``host`` is a loopback address: the simulator is never exposed."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _scenario_from_args(args: argparse.Namespace) -> Scenario:
@@ -165,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.list:
         sys.stdout.write("".join(f"{name}\n" for name in list_scenarios()))
         return 0
-    if not _is_loopback(args.host):
+    if not is_loopback(args.host):
         sys.stderr.write(f"{PROG}: refusing non-loopback host {args.host!r}\n")
         return 2
     try:
