@@ -116,11 +116,14 @@ ADVICE: Final[dict[str, str]] = {
     ),
     "StoreListingUnavailable": (
         "Check crx-id against the end of the store listing's URL, and that the extension is "
-        "listed; if the listing is only down for a while, the next scheduled run will tell."
+        "listed; if the listing is only down for a while, the next scheduled run will tell "
+        "(after a recertification, a 404 has lasted weeks: Partner Center shows what is live)."
     ),
     "ReviewOverdue": (
-        "Contact Microsoft support through Partner Center (Help and support) with the product "
-        "id and the version in review: Microsoft's own tracker points there for stuck reviews."
+        "Check the product in Partner Center first: the version may have been rejected, its "
+        "publish may have failed, or it was never submitted. If it is still in review, contact "
+        "Microsoft support through Partner Center (Help and support) with the product id and "
+        "the version: Microsoft's own tracker points there for stuck reviews."
     ),
     "Unexpected": (
         "This is a bug in edge-publish: please report it with the log (secrets are masked)."

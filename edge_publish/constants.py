@@ -57,6 +57,8 @@ MAX_LISTING_BODY: Final = MIB
 
 # The public listing is a nicety before a publish: it gets a short timeout, and no retry.
 LISTING_TIMEOUT: Final = 10.0
+# The listing lags the live version by up to a day (users of the service, 2024-2026).
+LISTING_LAG_HOURS: Final = 24
 
 # --- Upload streaming -----------------------------------------------------------------------
 UPLOAD_CHUNK: Final = MIB

@@ -8,9 +8,9 @@ through the `RunnerUI`. Versions are compared as Chromium compares them (`parse_
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Final, Protocol
 
-from edge_publish.constants import CERTIFICATION_BUSINESS_DAYS
+from edge_publish.constants import CERTIFICATION_BUSINESS_DAYS, LISTING_LAG_HOURS
 from edge_publish.errors import InvalidPackage, ReviewOverdue, StoreListingUnavailable
 from edge_publish.log import get_logger
 from edge_publish.package import parse_version
@@ -32,6 +32,31 @@ class LiveUI(Protocol):
 
     def notice(self, message: str, title: str) -> None:
         """Show a notice annotation."""
+
+
+# A fact of the store (the publish's ``SubmissionValidationError``: the version "must be greater
+# than the published version").
+SAME_VERSION_REFUSED: Final = "The store refuses a publish of the version that is live."
+# What a version that is not live yet can mean: the listing cannot tell these apart.
+NOT_LIVE_MEANINGS: Final = (
+    f"it is in review (certification can take up to {CERTIFICATION_BUSINESS_DAYS} business days)",
+    "its review rejected it (Partner Center shows why)",
+    "its publish failed, or never reached the store",
+    "it was never submitted",
+    f"it went live within the last {LISTING_LAG_HOURS} hours, and the listing has not caught up",
+)
+
+
+def not_live_lines() -> list[str]:
+    """The summary's lines on what a version that is not live yet can mean."""
+    return [
+        "The public listing cannot tell why the expected version is not live yet. It may be that:",
+        "",
+        *(f"- {meaning};" for meaning in NOT_LIVE_MEANINGS[:-1]),
+        f"- {NOT_LIVE_MEANINGS[-1]}.",
+        "",
+        "Partner Center shows which.",
+    ]
 
 
 def in_review_line(live: str, version: str) -> str:
@@ -76,6 +101,16 @@ def precheck(settings: Settings, outcome: Outcome, ui: LiveUI, read: Callable[[]
             extension_name=outcome.extension_name,
             extension_version=outcome.extension_version,
         )
+    if package == served and settings.upload_only:
+        # The upload goes on: the store validates the draft, which it would not otherwise
+        # until the next version bump.
+        ui.notice(
+            f"Version {outcome.extension_version} is already live in the store (crx-id "
+            f"{settings.crx_id}); the package is uploaded anyway, for the store to validate "
+            f"the draft. {SAME_VERSION_REFUSED}",
+            "Already live",
+        )
+        return False
     if package == served:
         outcome.result = "live"
         ui.notice(
@@ -85,6 +120,18 @@ def precheck(settings: Settings, outcome: Outcome, ui: LiveUI, read: Callable[[]
         )
         return True
     return False
+
+
+def same_version_lines(outcome: Outcome) -> list[str]:
+    """The summary's lines when the package's version is the live one, else none."""
+    package, live = parse_version(outcome.extension_version), parse_version(outcome.live_version)
+    if package is None or package != live:
+        return []
+    if outcome.result == "live":
+        refused = SAME_VERSION_REFUSED[0].lower() + SAME_VERSION_REFUSED[1:]
+        rebuilt = "If the package was rebuilt since this version was published, raise its version"
+        return [f"{rebuilt} in manifest.json: {refused}", ""]
+    return [f"The store serves this version already. {SAME_VERSION_REFUSED}", ""]
 
 
 def business_days(start: dt.date, end: dt.date) -> int:
@@ -99,11 +146,14 @@ def business_days(start: dt.date, end: dt.date) -> int:
 def check_live(
     settings: Settings, outcome: Outcome, ui: LiveUI, read: Callable[[], str], today: dt.date
 ) -> None:
-    """The review watch: is expect-version live, still in review, or overdue?
+    """The review watch: is expect-version live, not live yet, or not live for too long?
+
+    The listing tells only what is served: a version not live yet may be in review, rejected,
+    failed to publish, never submitted, or live but not yet on the listing (`NOT_LIVE_MEANINGS`).
 
     Raises:
         StoreListingUnavailable: the listing cannot be read (here, that is the whole job).
-        ReviewOverdue: still in review after review-days-limit business days.
+        ReviewOverdue: still not live after review-days-limit business days.
     """
     expect = settings.expect_version
     outcome.expect_version = expect
@@ -119,16 +169,16 @@ def check_live(
                 "A newer version is live",
             )
         return
-    outcome.result = "in-review"
+    outcome.result = "not-live"
     since = settings.in_review_since
     if since is None:
-        log.info("in review", live=live, expected=expect)
+        log.info("not live yet", live=live, expected=expect)
         return
     outcome.review_days = days = business_days(since, today)
-    log.info("in review", live=live, expected=expect, business_days=days)
+    log.info("not live yet", live=live, expected=expect, business_days=days)
     if days > settings.review_days_limit:
         raise ReviewOverdue(
-            f"Version {expect} of product {settings.product_id} has been in review for {days} "
+            f"Version {expect} of product {settings.product_id} is still not live {days} "
             f"business days since {since.isoformat()}, over review-days-limit "
             f"({settings.review_days_limit}); the store still serves {live}."
         )

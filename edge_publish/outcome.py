@@ -25,7 +25,7 @@ Result = Literal[
     "validated",
     "authorized",
     "live",
-    "in-review",
+    "not-live",
     "failed",
 ]
 Mode = Literal[
@@ -83,7 +83,7 @@ class Outcome:
     tolerated: EdgePublishError | None = None  # an error listed in treat-as-success
     live_version: str = ""  # what the public store listing served, when it was read
     expect_version: str = ""  # check-live: the version that should be live
-    review_days: int | None = None  # check-live: business days in review so far
+    review_days: int | None = None  # check-live: business days since in-review-since
 
     @property
     def error_code(self) -> str:

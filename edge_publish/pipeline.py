@@ -37,7 +37,6 @@ from edge_publish.errors import (
     InvalidPackage,
     OperationFailed,
     OperationTimeout,
-    ProtocolError,
     PublishUncertain,
     ValidationFailed,
     said,
@@ -70,6 +69,11 @@ def poll_delay(elapsed: float) -> float:
     if elapsed < POLL_FAST_WINDOW:
         return min(POLL_CAP, POLL_FIRST + POLL_GROWTH * elapsed)
     return min(POLL_MAX, max(POLL_CAP, POLL_FRACTION * elapsed))
+
+
+def _quoted(status: OperationStatus) -> str:
+    """A status as the store sent it, quoted and cut short: server text."""
+    return repr(ServerText(str(status.status))[:50])
 
 
 def today_utc() -> dt.date:
@@ -114,6 +118,8 @@ class Pipeline:
     def __post_init__(self) -> None:
         """Bind the logger."""
         self._log = get_logger()
+        # The statuses met that the API does not document, quoted: the first is warned of.
+        self._undocumented_seen: list[str] = []
 
     def run(self) -> None:
         """Check the key's date and the package, then upload, wait, publish, wait.
@@ -390,7 +396,9 @@ class Pipeline:
             except EdgePublishError:
                 record.status = "InProgress"
                 raise
-            record.status = status.status or "Failed"
+            if status.undocumented:
+                self._undocumented(record, status)
+            record.status = "InProgress" if status.undocumented else status.status or "Failed"
             if record.kind == "publish":
                 self.outcome.known.status_seen(status.status, status.error_code)
             if status.done:
@@ -405,9 +413,10 @@ class Pipeline:
                 return status
             now = self.clock()
             if deadline.expired():
+                last = f" (status {_quoted(status)})" if status.undocumented else ""
                 raise OperationTimeout(
-                    f"The {record.kind} operation {record.operation_id} was still in progress "
-                    f"after operation-timeout ({self.settings.operation_timeout:g} s).",
+                    f"The {record.kind} operation {record.operation_id} was still in progress"
+                    f"{last} after operation-timeout ({self.settings.operation_timeout:g} s).",
                 )
             if now - last_note >= PROGRESS_NOTE_INTERVAL:
                 self._log.info(
@@ -415,6 +424,23 @@ class Pipeline:
                     operation=record.operation_id,
                 )
                 last_note = now
+
+    def _undocumented(self, record: OperationRecord, status: OperationStatus) -> None:
+        """A status the API does not document means "not finished": warn once a run, poll on."""
+        quoted = _quoted(status)
+        seen = self._undocumented_seen
+        if quoted in seen:
+            return
+        seen.append(quoted)
+        if len(seen) > 1:
+            self._log.info(f"{record.kind} status not documented", status=quoted)
+            return
+        self.ui.warn(
+            f"The {record.kind} operation {record.operation_id} answered the status {quoted}, "
+            "which the API does not document; it is taken to mean not finished, and polled "
+            f"until operation-timeout ({self.settings.operation_timeout:g} s).",
+            "Undocumented status",
+        )
 
     def _progress(self, done: int, size: int, seconds: float) -> None:
         rate = done / MIB / seconds if seconds else 0.0
@@ -427,11 +453,6 @@ class Pipeline:
                 f"The publish request met {known.resent_after}, which may have taken effect, "
                 f"and was sent again; the store refused the resend with {status.error_code}, "
                 "as it does while a submission of the product is in review.",
-            )
-        if status.status not in {None, "Failed"}:
-            return ProtocolError(
-                f"The {record.kind} operation {record.operation_id} ended with the status "
-                f"{ServerText(str(status.status))[:50]!r}, which the API does not document.",
             )
         if status.status is None:
             return OperationFailed(

@@ -302,6 +302,19 @@ class Settings(BaseSettings):
             )
         return date
 
+    @field_validator("in_review_since")
+    @classmethod
+    def _not_in_the_future(cls, value: dt.date | None) -> dt.date | None:
+        # A day ahead of UTC is still today somewhere (UTC+14): only later dates are refused.
+        # A future date would count no business day, and silently disable the watch.
+        latest = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=1)
+        if value is not None and value > latest:
+            raise ValueError(
+                f"must not be in the future, got {value.isoformat()}; "
+                f"{_DATE_SOURCES['in_review_since']} (check its year)"
+            )
+        return value
+
     @field_validator("api_url")
     @classmethod
     def _api_url(cls, value: str) -> str:

@@ -15,7 +15,7 @@ from edge_publish.advice import advice_for
 from edge_publish.constants import PARTNER_CENTER_PRODUCT_URL
 from edge_publish.files import human_size
 from edge_publish.knowledge import Known
-from edge_publish.live import in_review_line
+from edge_publish.live import in_review_line, not_live_lines, same_version_lines
 from edge_publish.outcome import PUBLISHES, UPLOADS
 
 if TYPE_CHECKING:
@@ -34,9 +34,8 @@ _HEADLINE: Final = {
         "✅ Microsoft Edge Add-ons accepted the credentials; nothing was sent"
     ),
     ("publish", "live"): "✅ Already live in Microsoft Edge Add-ons: nothing was sent",
-    ("upload-only", "live"): "✅ Already live in Microsoft Edge Add-ons: nothing was sent",
     ("check-live", "live"): "✅ Live in Microsoft Edge Add-ons",
-    ("check-live", "in-review"): "⏳ Not live yet: the version is still in review",
+    ("check-live", "not-live"): "⏳ Not live yet: the store does not serve the expected version",
     ("check-live", "failed"): "❌ The review watch failed",
     ("publish", "failed"): "❌ Publishing to Microsoft Edge Add-ons failed",
     ("upload-only", "failed"): "❌ Uploading to Microsoft Edge Add-ons failed",
@@ -135,10 +134,17 @@ def render(outcome: Outcome) -> str:
         url = PARTNER_CENTER_PRODUCT_URL.format(product_id=outcome.product_id)
         lines.append(f"| Partner Center | [product {outcome.product_id}]({url}) |")
     lines.append("")
-    if outcome.result == "published":
-        lines += [in_review_line(outcome.live_version, outcome.extension_version), ""]
+    lines += _what_is_live(outcome)
     lines += _dry_run(outcome) + _credentials(outcome) + _checks(outcome) + _error(outcome)
     return "\n".join(lines) + "\n"
+
+
+def _what_is_live(outcome: Outcome) -> list[str]:
+    if outcome.result == "published":
+        return [in_review_line(outcome.live_version, outcome.extension_version), ""]
+    if outcome.result == "not-live":
+        return [*not_live_lines(), ""]
+    return same_version_lines(outcome)
 
 
 def _pending(outcome: Outcome) -> list[str]:
@@ -159,7 +165,7 @@ def _live_rows(outcome: Outcome) -> list[str]:
     if outcome.live_version:
         rows.append(f"| Live in the store | {code_span(outcome.live_version)} |")
     if outcome.review_days is not None:
-        rows.append(f"| In review | {outcome.review_days} business day(s) |")
+        rows.append(f"| Not live for | {outcome.review_days} business day(s) |")
     return rows
 
 

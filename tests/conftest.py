@@ -59,6 +59,21 @@ def simulator():
 
 
 @pytest.fixture
+def named(simulator):
+    """A simulator running a named scenario, with the test suite's credentials and its short
+    operations: named(name, **changed_fields)."""
+
+    def start(name: str, **fields) -> Simulator:
+        scenario = Scenario.load(name)
+        data = {key: getattr(scenario, key) for key in Scenario.field_names()}
+        for key in ("client_id", "api_key", "upload_seconds", "publish_seconds"):
+            data.pop(key)
+        return simulator(**{**data, **fields})
+
+    return start
+
+
+@pytest.fixture
 def act(workspace):
     """Run the action against a simulator: act(sim, **inputs) -> ActionRun, with sweeps."""
 

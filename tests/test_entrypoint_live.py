@@ -8,26 +8,18 @@ import math
 
 import pytest
 
-from edge_publish.simulator import Scenario
 from tests.support.credentials import API_KEY, CLIENT_ID
 
 CRX = "abpkgnmfdoeijclhabpkgnmfdoeijclh"  # the named listing scenarios' item
+TYPO_YEAR = (dt.datetime.now(dt.UTC).date() + dt.timedelta(days=3652)).isoformat()
 # What an HTTP client sends by itself; anything else reaching the listing would be ours.
 PLAIN_HEADERS = {"host", "user-agent", "accept", "accept-encoding", "connection"}
 
 
 @pytest.fixture
-def listed(simulator):
+def listed(named):
     """A simulator running a named listing scenario, with the test suite's credentials."""
-
-    def start(name: str, **fields):
-        scenario = Scenario.load(name)
-        data = {key: getattr(scenario, key) for key in Scenario.field_names()}
-        for key in ("client_id", "api_key", "upload_seconds", "publish_seconds"):
-            data.pop(key)
-        return simulator(**{**data, **fields})
-
-    return start
+    return named
 
 
 def routes(sim) -> list[str]:
@@ -76,10 +68,9 @@ def test_a_package_older_than_the_live_version_stops_before_any_api_request(list
     assert "Raise the version in manifest.json" in annotations(run, "error")[0]
 
 
-@pytest.mark.parametrize("mode", [{}, {"upload_only": "true"}])
-def test_a_package_already_live_ends_the_run_with_nothing_sent(listed, act, mode):
+def test_a_package_already_live_ends_a_publish_run_with_nothing_sent(listed, act):
     sim = listed("listing-live")
-    run = publish(act, sim, **mode)
+    run = publish(act, sim)
     assert run.returncode == 0, run.log
     assert run.outputs["result"] == "live"
     assert run.outputs["live-version"] == "1.2.3"
@@ -87,7 +78,24 @@ def test_a_package_already_live_ends_the_run_with_nothing_sent(listed, act, mode
     [notice] = annotations(run, "notice")
     assert "1.2.3 is already live" in notice
     assert "Already live" in run.summary
+    assert "If the package was rebuilt since this version was published, raise" in run.summary
     assert_nothing_but_plain_headers_reached_the_listing(sim)
+
+
+def test_a_package_already_live_is_uploaded_anyway_with_upload_only(listed, act):
+    # Skipping it would leave the draft unvalidated until the next version bump.
+    sim = listed("listing-live")
+    run = publish(act, sim, upload_only="true")
+    assert run.returncode == 0, run.log
+    assert (run.outputs["result"], run.outputs["upload-status"]) == ("uploaded", "Succeeded")
+    assert run.outputs["live-version"] == "1.2.3"
+    assert routes(sim)[:2] == ["listing", "upload"]
+    assert "publish" not in routes(sim)
+    [notice] = annotations(run, "notice")
+    assert "1.2.3 is already live" in notice
+    assert "uploaded anyway" in notice
+    assert "a publish of the version that is live" in notice
+    assert "The store serves this version already." in run.summary
 
 
 def test_a_newer_package_is_published_and_the_summary_says_what_is_live(listed, act):
@@ -139,14 +147,31 @@ def test_a_listing_that_cannot_be_read_is_a_warning_and_the_publish_goes_on(
     assert "1.2.3 is in certification" in run.summary
 
 
-def test_a_listing_that_never_answers_times_out_into_a_warning(listed, act):
-    # The listing's timeout is 10 s: this test waits for it once.
-    sim = listed("listing-live", faults=[{"route": "listing", "kind": "stall"}])
-    run = publish(act, sim)
+STALL = {"faults": [{"route": "listing", "kind": "stall"}]}
+
+
+@pytest.mark.parametrize(
+    ("scenario", "mode", "said"),
+    [
+        (("listing-live", STALL), {}, "did not answer within 10 s"),
+        # A byte every 1.5 s: every read is quick, the whole answer would take half an hour.
+        (("listing-trickle", {}), {"upload_only": "true"}, "did not finish its answer within 10 s"),
+    ],
+)
+def test_a_listing_that_does_not_answer_in_time_is_a_warning_and_holds_nothing(
+    listed, act, scenario, mode, said
+):
+    # The listing's 10 s bound the whole request: each case waits for it once.
+    name, fields = scenario
+    sim = listed(name, **fields)
+    run = publish(act, sim, **mode)
     assert run.returncode == 0, run.log
-    assert run.outputs["result"] == "published"
+    assert run.outputs["result"] == ("uploaded" if mode else "published")
+    assert run.outputs["live-version"] == ""
     [warning] = [w for w in annotations(run, "warning") if "Live version" in w]
-    assert "did not answer within 10 s" in warning
+    assert said in warning
+    assert routes(sim).count("listing") == 1  # the journal records a stalled one when it ends
+    assert "upload" in routes(sim)
 
 
 # --- the review watch ----------------------------------------------------------------------
@@ -170,15 +195,16 @@ def test_check_live_says_live_with_a_notice_when_a_newer_version_is_served(liste
     assert "newer than expect-version 1.2.3" in notice
 
 
-def test_check_live_says_in_review_while_the_old_version_is_served(listed, act):
+def test_check_live_says_not_live_while_the_old_version_is_served(listed, act):
     sim = listed("listing-behind")
     today = dt.datetime.now(dt.UTC).date().isoformat()
     run = watch(act, sim, expect_version="1.2.3", in_review_since=today)
     assert run.returncode == 0, run.log
-    assert run.outputs["result"] == "in-review"
+    assert run.outputs["result"] == "not-live"
     assert run.outputs["live-version"] == "1.2.2"
-    assert "still in review" in run.summary
-    assert "| In review | 0 business day(s) |" in run.summary
+    assert "Not live yet: the store does not serve the expected version" in run.summary
+    assert "- it was never submitted;" in run.summary
+    assert "| Not live for | 0 business day(s) |" in run.summary
 
 
 def test_check_live_fails_with_review_overdue_past_the_limit(listed, act):
@@ -189,7 +215,9 @@ def test_check_live_fails_with_review_overdue_past_the_limit(listed, act):
     message = run.outputs["error-message"]
     assert "Version 1.2.3 of product d34f98f5-f9b7-42b1-bebb-98707202b21d" in message
     assert "since 2026-01-05, over review-days-limit (7)" in message
-    assert "Contact Microsoft support" in annotations(run, "error")[0]
+    advice = annotations(run, "error")[0]
+    assert "Check the product in Partner Center first" in advice
+    assert advice.index("Partner Center first") < advice.index("contact Microsoft support")
     assert routes(sim) == ["listing"]
 
 
@@ -207,10 +235,13 @@ def test_check_live_fails_when_the_listing_cannot_be_read(listed, act):
     assert run.returncode == 1, run.log
     assert run.outputs["error-code"] == "StoreListingUnavailable"
     assert "answered 404" in run.outputs["error-message"]
+    # Users have seen it for weeks after a recertification: the message and advice say so.
+    assert "for weeks after a recertified extension went live again" in run.outputs["error-message"]
+    assert "a 404 has lasted weeks: Partner Center shows what is live" in run.log
 
 
 @pytest.mark.parametrize(
-    ("review_seconds", "result", "live"), [(0.0, "live", "1.2.3"), (math.inf, "in-review", "1.2.2")]
+    ("review_seconds", "result", "live"), [(0.0, "live", "1.2.3"), (math.inf, "not-live", "1.2.2")]
 )
 def test_a_published_version_goes_live_once_its_review_ends(
     listed, act, review_seconds, result, live
@@ -234,6 +265,11 @@ def test_a_published_version_goes_live_once_its_review_ends(
         ({"crx_id": "not-a-crx-id"}, "copy it from the end of the store listing's URL"),
         ({"store_url": "http://store.example"}, "`store-url` must use https://"),
         ({"in_review_since": "yesterday"}, "`in-review-since` must be a date like"),
+        # A typo'd year would count no business day, and silently disable the watch.
+        (
+            {"in_review_since": TYPO_YEAR},
+            f"`in-review-since` must not be in the future, got {TYPO_YEAR}",
+        ),
         ({"review_days_limit": "0"}, "`review-days-limit` must be a whole number of days"),
     ],
 )

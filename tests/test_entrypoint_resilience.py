@@ -183,7 +183,8 @@ def test_rerun_of_the_same_release_in_review(simulator, act):
 
 def chaos_run(simulator, act, workspace, seed):
     sim = simulator(
-        chaos={"rate": 0.3, "seed": seed, "kinds": list(DEFAULT_CHAOS_KINDS)},
+        # strays: status documents as users met them (Queued, null or absent fields, ...).
+        chaos={"rate": 0.3, "seed": seed, "kinds": list(DEFAULT_CHAOS_KINDS), "strays": True},
         upload_seconds=0.1,
         publish_seconds=0.1,
     )

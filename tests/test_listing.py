@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 
 import httpx
 import pytest
@@ -83,6 +84,11 @@ def test_an_answer_other_than_200_is_unavailable(status, said):
     assert len(seen) == 1  # no redirect followed, no retry
 
 
+def test_a_404_names_the_weeks_long_404_after_a_recertification():
+    message = unavailable(serve(404))
+    assert "for weeks after a recertified extension went live again" in message
+
+
 @pytest.mark.parametrize(
     "body",
     [b"<!DOCTYPE html><html></html>", b"", b"\xff\xfe", b'{"version": "1.2.2"', b"nan"],
@@ -139,3 +145,55 @@ def test_the_timeout_given_is_the_one_said():
 
     with pytest.raises(StoreListingUnavailable, match=r"within 2\.5 s"):
         read_live_version(STORE, CRX, transport=httpx.MockTransport(handler), timeout=2.5)
+
+
+class Trickle(httpx.SyncByteStream):
+    """A body sent one byte at a time, *gap* seconds apart, for far longer than any bound."""
+
+    def __init__(self, gap: float, size: int = 100_000) -> None:
+        self.gap, self.size, self.sent = gap, size, 0
+        self.closed = threading.Event()
+
+    def __iter__(self):
+        while self.sent < self.size and not self.closed.wait(self.gap):
+            self.sent += 1
+            yield b" "
+
+    def close(self) -> None:
+        self.closed.set()
+
+
+def test_the_timeout_bounds_the_whole_request_not_each_read():
+    # Each byte comes well within any read timeout; only a bound on the whole request ends it.
+    stream = Trickle(gap=0.02)
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, stream=stream)
+
+    with pytest.raises(StoreListingUnavailable, match=r"did not finish its answer within 0\.5 s"):
+        read_live_version(STORE, CRX, transport=httpx.MockTransport(handler), timeout=0.5)
+    # The reader was told to stop, and leaves at its next chunk: the trickle is closed.
+    assert stream.closed.wait(10)
+    assert stream.sent < stream.size
+
+
+def test_a_listing_that_never_answers_is_cut_off_at_the_timeout():
+    released = threading.Event()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        released.wait(30)
+        return httpx.Response(200, json=LISTING)
+
+    try:
+        with pytest.raises(StoreListingUnavailable, match=r"did not answer within 0\.3 s"):
+            read_live_version(STORE, CRX, transport=httpx.MockTransport(handler), timeout=0.3)
+    finally:
+        released.set()
+
+
+def test_a_failure_in_the_reader_reaches_the_caller():
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("a bug, not a network failure")
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        read_live_version(STORE, CRX, transport=httpx.MockTransport(handler))

@@ -7,7 +7,13 @@ import datetime as dt
 import pytest
 
 from edge_publish.errors import InvalidPackage, ReviewOverdue, StoreListingUnavailable
-from edge_publish.live import business_days, check_live, in_review_line, precheck
+from edge_publish.live import (
+    business_days,
+    check_live,
+    in_review_line,
+    precheck,
+    same_version_lines,
+)
 from edge_publish.outcome import Outcome
 from edge_publish.settings import Settings
 
@@ -36,8 +42,10 @@ def unreadable():
     raise StoreListingUnavailable("The store listing of crx-id x answered 404.")
 
 
-def publish_settings() -> Settings:
-    return Settings(product_id=GUID, zip_path="x.zip", client_id="c", api_key="k-1234", crx_id=CRX)
+def publish_settings(**fields) -> Settings:
+    return Settings(
+        product_id=GUID, zip_path="x.zip", client_id="c", api_key="k-1234", crx_id=CRX, **fields
+    )
 
 
 def watch_settings(**fields) -> Settings:
@@ -68,6 +76,39 @@ def test_an_equal_version_is_live_and_the_run_is_done(live):
     assert "1.2.3 is already live" in message
 
 
+@pytest.mark.parametrize("live", ["1.2.3", "1.2.3.0"])
+def test_an_equal_version_with_upload_only_is_uploaded_anyway_with_a_notice(live):
+    # Skipping the upload would leave the draft unvalidated until the next version bump.
+    outcome, ui = Outcome(extension_version="1.2.3"), UI()
+    assert precheck(publish_settings(upload_only=True), outcome, ui, serves(live)) is False
+    assert outcome.result == "failed"  # not decided yet: the upload comes next
+    assert outcome.live_version == live
+    [(title, message)] = ui.notices
+    assert title == "Already live"
+    assert "1.2.3 is already live in the store" in message
+    assert "uploaded anyway, for the store to validate the draft" in message
+    assert message.endswith("The store refuses a publish of the version that is live.")
+
+
+def test_the_summary_lines_for_an_equal_version_say_what_a_publish_of_it_meets():
+    live = same_version_lines(
+        Outcome(result="live", extension_version="1.2.3", live_version="1.2.3")
+    )
+    assert live[0].startswith("If the package was rebuilt since this version was published, raise")
+    assert live[0].endswith("the store refuses a publish of the version that is live.")
+    uploaded = Outcome(result="uploaded", extension_version="1.2.3", live_version="1.2.3.0")
+    assert (
+        "The store refuses a publish of the version that is live."
+        in same_version_lines(uploaded)[0]
+    )
+    for other in (
+        Outcome(result="uploaded", extension_version="1.2.4", live_version="1.2.3"),
+        Outcome(result="live", extension_version="", live_version="1.2.3"),  # check-live
+        Outcome(result="uploaded", extension_version="1.2.3", live_version=""),
+    ):
+        assert same_version_lines(other) == []
+
+
 def test_a_higher_version_goes_on_quietly():
     outcome, ui = Outcome(extension_version="1.3"), UI()
     assert precheck(publish_settings(), outcome, ui, serves("1.2.3")) is False
@@ -95,7 +136,7 @@ def test_a_package_version_outside_the_rule_is_not_compared():
 # --- the watch -----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("live", "result", "notices"),
-    [("1.2.3", "live", 0), ("1.3", "live", 1), ("1.2.2", "in-review", 0)],
+    [("1.2.3", "live", 0), ("1.3", "live", 1), ("1.2.2", "not-live", 0)],
 )
 def test_the_watch_compares_the_live_version_with_the_expected_one(live, result, notices):
     outcome, ui = Outcome(), UI()
@@ -110,7 +151,7 @@ def test_the_watch_counts_business_days_in_review_up_to_the_limit():
     outcome = Outcome()
     since = MONDAY - dt.timedelta(days=9)  # Saturday 2025-12-27: 6 business days to Monday
     check_live(watch_settings(in_review_since=since), outcome, UI(), serves("1.2.2"), MONDAY)
-    assert (outcome.result, outcome.review_days) == ("in-review", 6)
+    assert (outcome.result, outcome.review_days) == ("not-live", 6)
 
 
 def test_past_the_limit_the_watch_fails_with_review_overdue():
@@ -119,7 +160,7 @@ def test_past_the_limit_the_watch_fails_with_review_overdue():
     with pytest.raises(ReviewOverdue) as info:
         check_live(settings, outcome, UI(), serves("1.2.2"), MONDAY)
     assert info.value.message == (
-        f"Version 1.2.3 of product {GUID} has been in review for 8 business days since "
+        f"Version 1.2.3 of product {GUID} is still not live 8 business days since "
         "2025-12-24, over review-days-limit (5); the store still serves 1.2.2."
     )
     assert outcome.review_days == 8

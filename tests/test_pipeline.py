@@ -190,14 +190,29 @@ def test_dry_run_sends_nothing(package):
     assert client.uploads == 0
 
 
-def test_undocumented_status_is_a_protocol_error(package):
-    from edge_publish.errors import ProtocolError
+def test_an_undocumented_status_means_not_finished_with_one_warning(package):
+    queued = ("Queued", "", "")
+    client = FakeClient([queued, OK], [queued, queued, ("Pending", "", ""), queued, OK])
+    pipeline, report, runner, _ = make(package, client)
+    pipeline.run()
+    assert report.result == "published"
+    assert report.publish.status == "Succeeded"
+    assert client.publishes == 1  # polled on, never re-sent
+    [(title, message)] = runner.warnings
+    assert title == "Undocumented status"
+    assert "The upload operation u1 answered the status 'Queued', which the API does not" in message
+    assert "taken to mean not finished, and polled until operation-timeout" in message
 
-    client = FakeClient([("Cancelled", "", "")], [])
-    pipeline, report, _, _ = make(package, client)
-    with pytest.raises(ProtocolError, match="'Cancelled', which the API does not document"):
+
+def test_an_undocumented_status_until_the_deadline_is_a_timeout(package):
+    client = FakeClient([("Queued", "", "")] * 1000, [])
+    pipeline, report, runner, clock = make(package, client, operation_timeout=60)
+    with pytest.raises(OperationTimeout, match=r"still in progress \(status 'Queued'\) after"):
         pipeline.run()
-    assert report.upload.status == "Cancelled"
+    assert report.upload.status == "InProgress"  # the output's documented "not finished"
+    assert len(runner.warnings) == 1
+    assert 60 <= clock.now < 62
+    assert len(client.upload_verdicts) > 1000 - 60  # polled at the usual pace, not faster
 
 
 CRX = "abpkgnmfdoeijclhabpkgnmfdoeijclh"

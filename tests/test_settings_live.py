@@ -101,5 +101,17 @@ def test_the_watch_refuses_inputs_that_contradict_it(flags, said):
     assert said in refused(**{**WATCH, **flags})
 
 
+def test_the_day_the_review_started_cannot_be_in_the_future():
+    today = dt.datetime.now(dt.UTC).date()
+    typo = today + dt.timedelta(days=3652)  # ten years on: a typo'd year
+    message = refused(**{**WATCH, "in_review_since": typo.isoformat()})
+    assert f"`in-review-since` must not be in the future, got {typo.isoformat()}" in message
+    assert "such as its release tag's date (check its year)" in message
+    # Today, and tomorrow (already today east of UTC), are accepted.
+    for day in (today, today + dt.timedelta(days=1)):
+        assert load_settings(**WATCH, in_review_since=day.isoformat()).in_review_since == day
+    assert "in the future" in refused(**{**WATCH, "in_review_since": str(today + dt.timedelta(2))})
+
+
 def test_the_key_date_keeps_its_own_hint():
     assert "expiry date from Partner Center" in refused(**PUBLISH, api_key_expires="soon")

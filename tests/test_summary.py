@@ -139,7 +139,7 @@ def test_the_headline_says_what_the_run_set_out_to_do_and_how_it_ended():
         "## ❌ The credentials check failed"
     )
     assert render(Outcome(mode="dry-run", result="failed")).startswith("## ❌ Dry run:")
-    assert render(Outcome(mode="check-live", result="in-review")).startswith("## ⏳ Not live yet")
+    assert render(Outcome(mode="check-live", result="not-live")).startswith("## ⏳ Not live yet")
     # Every mode has a headline for failing, and for its own way of succeeding.
     for mode in Mode.__args__:
         assert (mode, "failed") in _HEADLINE
@@ -232,7 +232,7 @@ def test_the_watch_summary_shows_the_expected_and_live_versions_and_the_days():
     text = render(
         Outcome(
             mode="check-live",
-            result="in-review",
+            result="not-live",
             expect_version="1.2.3",
             live_version="1.2.2",
             review_days=3,
@@ -240,5 +240,9 @@ def test_the_watch_summary_shows_the_expected_and_live_versions_and_the_days():
     )
     assert "| Expected version | ` 1.2.3 ` |" in text
     assert "| Live in the store | ` 1.2.2 ` |" in text
-    assert "| In review | 3 business day(s) |" in text
+    assert "| Not live for | 3 business day(s) |" in text
+    # The listing cannot tell a review from the rest: the summary says what it can mean.
+    assert "cannot tell why the expected version is not live yet" in text
+    for meaning in ("in review", "rejected", "publish failed", "never submitted", "24 hours"):
+        assert meaning in text, meaning
     assert "in certification" not in text  # that line is for a publish

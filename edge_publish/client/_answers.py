@@ -23,6 +23,10 @@ _OPERATION_ID: Final = re.compile(OPERATION_ID_PATTERN)
 # A request id is echoed in the log for support; anything else in that header is dropped.
 _REQUEST_ID: Final = re.compile(r"^[A-Za-z0-9._:|-]{1,128}$")
 _SUBMISSION_ID: Final = re.compile(r"submission with ID\s+([A-Za-z0-9._-]+)", re.IGNORECASE)
+# The statuses the API documents. Any other (users have met ones such as ``Queued``) means
+# "not finished": the operation is polled until its deadline, never taken as a verdict.
+IN_PROGRESS: Final = "InProgress"
+VERDICTS: Final = frozenset({"Succeeded", "Failed"})
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class OperationStatus:
     """One answer of a status endpoint.
 
     ``status`` is ``None`` for the documented "unexpected failure" body, which has no status.
+    A status the API does not document is kept as sent: it is not a verdict (`done` is False).
     """
 
     operation_id: str
@@ -53,8 +58,13 @@ class OperationStatus:
 
     @property
     def done(self) -> bool:
-        """Whether this is a verdict (anything but ``InProgress``)."""
-        return self.status != "InProgress"
+        """Whether this is a verdict: ``Succeeded``, ``Failed``, or the status-less failure."""
+        return self.status is None or self.status in VERDICTS
+
+    @property
+    def undocumented(self) -> bool:
+        """Whether the status is one the API does not document (it means "not finished")."""
+        return self.status is not None and self.status != IN_PROGRESS and not self.done
 
     @property
     def is_generic_failure(self) -> bool:
@@ -109,7 +119,11 @@ def location(response: httpx.Response, _body: bytes) -> str:
 
 
 def parse_status(operation_id: str, body: bytes) -> OperationStatus:
-    """Parse a status body into an `OperationStatus`.
+    """Parse a status body into an `OperationStatus`, as leniently as the service needs.
+
+    Both status endpoints share one schema, and either may answer with the other's fields.
+    ``message``, ``errorCode``, ``errors`` and the times may be null or absent; ``errors`` may
+    hold objects with a ``message``, plain strings, or one of either instead of a list.
 
     Raises:
         BadBodyError: if the body is not a JSON object (a truncated answer, an HTML page).
@@ -120,20 +134,42 @@ def parse_status(operation_id: str, body: bytes) -> OperationStatus:
         raise BadBodyError(f"not JSON: {exc}") from None
     if not isinstance(data, dict):
         raise BadBodyError("not a JSON object")
-    errors = data.get("errors") or []
-    if not isinstance(errors, list):
-        errors = [errors]
-    messages = tuple(
-        ServerText(str(e.get("message", "")) if isinstance(e, dict) else str(e)) for e in errors
-    )
     status = data.get("status")
     return OperationStatus(
-        operation_id=str(data.get("id") or operation_id),
-        status=str(status) if status is not None else None,
-        message=ServerText(str(data.get("message") or "")),
-        error_code=str(data.get("errorCode") or ""),
-        errors=messages,
+        operation_id=_text(data.get("id")) or operation_id,
+        status=None if status is None else _text(status),
+        message=ServerText(_text(data.get("message"))),
+        error_code=_text(data.get("errorCode")),
+        errors=_listed_errors(data.get("errors")),
     )
+
+
+def _text(value: object) -> str:
+    """A field's text: ``''`` for null, a string as sent, anything else as compact JSON."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def _listed_errors(errors: object) -> tuple[ServerText, ...]:
+    """The ``errors`` field's messages, empty ones left out.
+
+    An entry is an object with a ``message`` (the documented form), a plain string, or an
+    object without one, shown whole rather than lost.
+    """
+    entries = errors if isinstance(errors, list) else [errors]
+    messages = []
+    for entry in entries:
+        if isinstance(entry, dict):
+            rest = {k: v for k, v in entry.items() if k != "message" and v not in (None, "")}
+            text = _text(entry.get("message")) or (_text(rest) if rest else "")
+        else:
+            text = _text(entry)
+        if text.strip():
+            messages.append(ServerText(text))
+    return tuple(messages)
 
 
 def request_id(headers: httpx.Headers | Mapping[str, str]) -> str | None:

@@ -129,6 +129,25 @@ VERDICT_NAMES: Final = frozenset({"succeeded", "failed", "unexpected", "hostile"
 LOCATION_MODES: Final = ("id", "path", "url", "none")
 LOCATION_FOR: Final = ("both", "upload", "publish")
 
+# --- The service as users meet it ------------------------------------------------------------
+# Source: users of the service, 2024-2026 tracker threads (CONTRACT.md, "More from the field").
+# - The docs list three statuses; the service does not promise the list is closed, and users met
+#   others (such as ``Queued``). A client must read any other status as "not finished".
+DOCUMENTED_STATUSES: Final = ("InProgress", "Succeeded", "Failed")
+STRAY_STATUS: Final = "Queued"  # the example users gave; seeded chaos shows it
+# - ``message``, ``createdTime``, ``lastUpdatedTime`` and ``errorCode`` may be null or absent,
+#   in any status document (``errorCode`` where it is empty: a coded failure keeps its code);
+#   ``errors`` may hold objects with ``message`` or plain strings.
+NULLABLE_STATUS_FIELDS: Final = ("message", "createdTime", "lastUpdatedTime", "errorCode")
+# How a scenario's status documents show those fields: as documented, null, or left out.
+STATUS_FIELD_MODES: Final = ("documented", "null", "absent")
+# - The upload-status endpoint has answered with the publish-status schema: a publish's
+#   success message ("Successfully created submission with ID ...") for an upload.
+UPLOAD_SCHEMAS: Final = ("upload", "publish")
+# - The public listing has answered 404 in every market for weeks after a recertified
+#   extension went live again, and lags the live version by up to 24 hours (the
+#   ``listing-delisted`` scenario's 404, and ``review_seconds``, stand for both).
+
 # --- Canned bodies --------------------------------------------------------------------------
 # The API's own 404 for an unknown product or operation: the two cannot be told apart.
 NOT_FOUND_JSON: Final = b'{"statusCode":404,"message":"Not Found"}'
@@ -207,6 +226,8 @@ class Response:
     """A complete answer, written in one piece (no Nagle delay between headers and body).
 
     ``operation_id`` and ``verdict`` are notes for the journal, not part of the answer.
+    ``trickle`` > 0 sends the body one byte at a time, that many seconds apart (the headers
+    first, at once), as a listing has been seen to.
     """
 
     status: int
@@ -215,6 +236,7 @@ class Response:
     headers: list[tuple[str, str]] = field(default_factory=list)
     operation_id: str | None = None
     verdict: str | None = None
+    trickle: float = 0.0
 
     def set_header(self, name: str, value: str) -> None:
         """Set a header, replacing any of the same name (names are case-insensitive)."""

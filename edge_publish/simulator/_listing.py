@@ -7,7 +7,8 @@ draft in review, live ``review_seconds`` after the publish settled (the time a r
 takes, in the simulator's seconds; null, the default, is a review that never ends). An
 unknown crx id is a 404, as a delisted item is. The listing's other faults are fault kinds of
 the ``listing`` route (`_faults`): ``moved`` (a 301 to the home page), ``portal`` (a page, not
-JSON), ``stall`` (no answer).
+JSON), ``stall`` (no answer). A listing with ``trickle_seconds`` sends its answer one byte at a
+time, that many seconds apart.
 
 The state (`StoreListing`) is guarded by the `State` lock that its callers hold.
 """
@@ -41,6 +42,8 @@ LISTING_SCHEMA: Final = {
         "version": {"type": "string"},
         "name": {"type": "string"},
         "store_product_id": {"type": "string"},
+        # Seconds between the bytes of the listing's answer: a listing that trickles.
+        "trickle_seconds": {"type": "number", "minimum": 0},
     },
 }
 
@@ -109,7 +112,9 @@ def listing_response(request: Request, listing: StoreListing | None, now: float)
     """The listing route: the item's details, or a 404 for any other crx id."""
     if listing is None or request.params["crx"] != listing.spec["crx_id"]:
         return not_found()
-    return json_response(200, listing.document(now))
+    response = json_response(200, listing.document(now))
+    response.trickle = float(listing.spec.get("trickle_seconds", 0.0))
+    return response
 
 
 def package_version(data: bytes) -> str | None:

@@ -18,9 +18,12 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias
 from edge_publish.simulator._contract import (
     DEFAULT_API_KEY,
     DEFAULT_CLIENT_ID,
+    DOCUMENTED_STATUSES,
     GUID_PATTERN,
     LOCATION_FOR,
     LOCATION_MODES,
+    STATUS_FIELD_MODES,
+    UPLOAD_SCHEMAS,
     VERDICT_NAMES,
 )
 from edge_publish.simulator._faults import FAULT_KINDS, FAULT_ROUTES
@@ -82,6 +85,8 @@ _CHAOS: Final = {
         "rate": {"type": "number", "minimum": 0, "maximum": 1},
         "seed": {"type": ["integer", "string"]},
         "kinds": {"type": "array", "minItems": 1, "items": {"enum": list(FAULT_KINDS)}},
+        # Each operation's status documents stray from the reference as users met them.
+        "strays": {"type": "boolean"},
     },
 }
 SCENARIO_SCHEMA: Final = {
@@ -96,6 +101,15 @@ SCENARIO_SCHEMA: Final = {
         "failed_after": {**_SECONDS, "type": ["number", "null"]},
         "upload_verdict": _VERDICT_SPEC,
         "publish_verdict": _VERDICT_SPEC,
+        # Any status but a verdict: one the API does not document, or InProgress.
+        "waiting_status": {
+            "allOf": [
+                _ONE_LINE,
+                {"not": {"enum": sorted(set(DOCUMENTED_STATUSES) - {"InProgress"})}},
+            ]
+        },
+        "status_fields": {"enum": list(STATUS_FIELD_MODES)},
+        "upload_schema": {"enum": list(UPLOAD_SCHEMAS)},
         "location": {"enum": list(LOCATION_MODES)},
         "location_for": {"enum": list(LOCATION_FOR)},
         "faults": {"type": "array", "items": _FAULT},
@@ -217,10 +231,19 @@ class Scenario:
         upload_verdict: The upload operations' verdicts.
         publish_verdict: The publish operations' verdicts.
         failed_after: When set, failures settle after ``min(failed_after, *_seconds)``.
+        waiting_status: The status an operation shows until its verdict: ``InProgress``, or
+            one the API does not document (users met ``Queued``).
+        status_fields: ``documented``, or ``null`` / ``absent``: the status documents show
+            ``message``, ``createdTime``, ``lastUpdatedTime`` and ``errorCode`` null, or
+            leave them out, as users met them.
+        upload_schema: ``publish`` answers upload-status polls with the publish-status schema
+            (a publish's success message), as users met it; else ``upload``.
         location: The 202's ``Location``: ``id``, ``path``, ``url`` or ``none``.
         location_for: Which 202 routes use ``location`` (the others use ``id``).
         faults: Faults by route and request number (see `FAULT_KINDS`).
-        chaos: Seeded random faults: ``{"rate", "seed", "kinds"}``, or None.
+        chaos: Seeded random faults: ``{"rate", "seed", "kinds"}``, or None. With
+            ``"strays": true``, each operation also draws how its status documents stray from
+            the reference (`_state.StatusStyle`), from a generator of its own.
         product_rules: Whether ``NoModulesUpdated`` follows state (the one-in-review rule,
             ``InProgressSubmission``, always does).
         review_seconds: How long a successful publish stays in review: ``InProgressSubmission``
@@ -239,6 +262,9 @@ class Scenario:
     upload_verdict: VerdictSpec = "succeeded"
     publish_verdict: VerdictSpec = "succeeded"
     failed_after: float | None = None
+    waiting_status: str = "InProgress"
+    status_fields: str = "documented"
+    upload_schema: str = "upload"
     location: str = "id"
     location_for: str = "both"
     faults: list[dict[str, Any]] = field(default_factory=list)

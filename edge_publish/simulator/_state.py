@@ -1,4 +1,4 @@
-"""The simulator's state: operations and their verdicts, product rules, tokens and the journal.
+"""The simulator's state: operations and their verdicts, product rules and the journal.
 
 All of it sits behind one lock in `State`, because the socket server handles each connection in
 a thread of its own.
@@ -22,8 +22,12 @@ from edge_publish.simulator._contract import (
     API_ROUTES,
     GENERIC_FAILURE,
     HOSTILE_TEXT,
+    NULLABLE_STATUS_FIELDS,
     PUBLISH_ERRORS,
     ROUTES,
+    STATUS_FIELD_MODES,
+    STRAY_STATUS,
+    UPLOAD_SCHEMAS,
     JSONDict,
     Request,
     Response,
@@ -54,8 +58,43 @@ class Verdict:
     bare: bool = False
 
 
+@dataclass(frozen=True)
+class StatusStyle:
+    """How the status documents stray from the reference, as users met them (`_contract`).
+
+    ``waiting`` is the status shown until the verdict (``InProgress``, or one the API does not
+    document); ``fields`` shows the nullable fields as documented, ``null`` or ``absent``;
+    ``upload_schema`` ``publish`` answers upload-status polls with the publish's schema.
+    """
+
+    waiting: str = "InProgress"
+    fields: str = "documented"
+    upload_schema: str = "upload"
+
+    def apply(self, document: JSONDict) -> JSONDict:
+        """*document* with the nullable fields as this style shows them.
+
+        A failure's ``errorCode`` is kept: users met it null or absent where it was empty,
+        and without it a coded refusal would read as the generic failure.
+        """
+        if self.fields == "documented":
+            return document
+        for key in NULLABLE_STATUS_FIELDS:
+            if key == "errorCode" and document.get(key):
+                continue
+            if self.fields == "null":
+                document[key] = None
+            else:
+                document.pop(key, None)
+        return document
+
+
 def build_verdict(spec: str | dict[str, Any], kind: str, submission_id: str) -> Verdict:
-    """Turn a verdict spec into the fields the status route will show."""
+    """Turn a verdict spec into the fields the status route will show.
+
+    *kind* is the schema the status is shown in: an upload's, unless the scenario answers
+    upload-status polls with the publish's (`StatusStyle.upload_schema`).
+    """
     if isinstance(spec, dict):
         return Verdict("custom", copy.deepcopy(spec), ok=spec.get("status") == "Succeeded")
     if spec == "succeeded":
@@ -109,19 +148,22 @@ class Operation:
     package_size: int | None = None
     package_sha256: str | None = None
     notes_size: int | None = None
+    style: StatusStyle = StatusStyle()
 
     def status_document(self, now: float) -> JSONDict:
         """The status route's JSON at time ``now``."""
         if now < self.done_at:
-            return {
-                "id": self.id,
-                "createdTime": iso_time(self.created),
-                "lastUpdatedTime": iso_time(self.created),
-                "status": "InProgress",
-                "message": None,
-                "errorCode": None,
-                "errors": None,
-            }
+            return self.style.apply(
+                {
+                    "id": self.id,
+                    "createdTime": iso_time(self.created),
+                    "lastUpdatedTime": iso_time(self.created),
+                    "status": self.style.waiting,
+                    "message": None,
+                    "errorCode": None,
+                    "errors": None,
+                }
+            )
         if self.verdict.bare:
             return {"id": self.id, **copy.deepcopy(self.verdict.fields)}
         document: JSONDict = {
@@ -130,7 +172,7 @@ class Operation:
             "lastUpdatedTime": iso_time(self.done_at),
         }
         document.update(copy.deepcopy(self.verdict.fields))
-        return document
+        return self.style.apply(document)
 
     def journal_entry(self) -> JSONDict:
         """The operation as the journal shows it (``done_at`` null when it never settles)."""
@@ -163,7 +205,7 @@ class ProductState:
 
 
 class State:
-    """The simulator's state: scenario, counters, operations, tokens and the journal.
+    """The simulator's state: scenario, counters, operations and the journal.
 
     Every method takes the lock, because handler threads run concurrently.
     """
@@ -182,12 +224,31 @@ class State:
         self.products: dict[str, ProductState] = {}
         self.listing = None if scenario.listing is None else StoreListing(scenario.listing)
         self.rng = self.new_rng()
+        self.strays_rng = self.new_rng("strays")
         self.reset()
 
-    def new_rng(self) -> random.Random:
-        """The chaos generator, seeded from the scenario so runs are reproducible."""
+    def new_rng(self, stream: str = "") -> random.Random:
+        """A chaos generator, seeded from the scenario so runs are reproducible.
+
+        *stream* names a generator apart from the faults' (``strays``), so that drawing from
+        it leaves the faults' sequence as it was.
+        """
         seed = (self.scenario.chaos or {}).get("seed", 0)
-        return random.Random(seed)  # noqa: S311 - fault injection, not cryptography
+        return random.Random(f"{seed}/{stream}" if stream else seed)  # noqa: S311 - not crypto
+
+    def status_style(self) -> StatusStyle:
+        """How a new operation's status documents look (called with the lock held)."""
+        scenario = self.scenario
+        if not (scenario.chaos or {}).get("strays"):
+            return StatusStyle(
+                scenario.waiting_status, scenario.status_fields, scenario.upload_schema
+            )
+        rng = self.strays_rng
+        return StatusStyle(
+            rng.choice(("InProgress", STRAY_STATUS)),
+            rng.choice(STATUS_FIELD_MODES),
+            rng.choice(UPLOAD_SCHEMAS),
+        )
 
     def reset(self) -> None:
         """Forget the journal, operations, counters and product state; re-seed chaos."""
@@ -200,6 +261,7 @@ class State:
             if self.listing is not None:
                 self.listing.reset()
             self.rng = self.new_rng()
+            self.strays_rng = self.new_rng("strays")
 
     # --- faults ---------------------------------------------------------------------------
     def choose_fault(self, route: str) -> Fault | None:
@@ -243,7 +305,9 @@ class State:
             self.op_counts[kind] += 1
             spec = self.scenario.verdict_spec(kind, self.op_counts[kind])
             submission_id = str(uuid.uuid4())
-            verdict = build_verdict(spec, kind, submission_id)
+            style = self.status_style()
+            schema = "publish" if style.upload_schema == "publish" else kind
+            verdict = build_verdict(spec, schema, submission_id)
             state = self.products.setdefault(product_id.lower(), ProductState())
             if kind == "publish":
                 verdict = self.apply_rules(state, verdict, now, submission_id)
@@ -263,6 +327,7 @@ class State:
                 package_size=package_size,
                 package_sha256=package_sha256,
                 notes_size=notes_size,
+                style=style,
             )
             self.operations[operation.id] = operation
             if verdict.ok and kind == "upload":

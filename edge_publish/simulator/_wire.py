@@ -453,10 +453,26 @@ class _Exchange:
         headers.append(("Content-Length", str(len(response.body))))
         names = {name.lower() for name, _ in response.headers}
         headers = [(k, v) for k, v in headers if k.lower() not in names] + response.headers
-        data = self.head(response.status, headers) + response.body
+        head = self.head(response.status, headers)
         self.entry["status"] = response.status
         self.record()
-        self.handler.wfile.write(data)
+        if response.trickle > 0:
+            self.trickle(head, response.body, response.trickle)
+            return
+        self.handler.wfile.write(head + response.body)
+
+    def trickle(self, head: bytes, body: bytes, gap: float) -> None:
+        """Send the head, then the body a byte every *gap* seconds, until the client leaves."""
+        self.handler.close_connection = True
+        wfile, stopping = self.handler.wfile, self.handler.server.stopping
+        try:
+            wfile.write(head)
+            for index in range(len(body)):
+                if stopping.wait(gap):
+                    break
+                wfile.write(body[index : index + 1])
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def drop(self) -> None:
         """Close the connection without a word."""

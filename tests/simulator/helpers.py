@@ -61,13 +61,15 @@ def publish_status(op: str) -> str:
     return f"{PUBLISH}/operations/{op}"
 
 
-def settle(client: httpx.Client, path: str, timeout: float = 30.0) -> dict[str, Any]:
+def settle(
+    client: httpx.Client, path: str, timeout: float = 30.0, waiting: str = "InProgress"
+) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         response = client.get(path)
         assert response.status_code == 200, response.text
         document: dict[str, Any] = response.json()
-        if document.get("status") != "InProgress":
+        if document.get("status") != waiting:
             return document
         assert time.monotonic() < deadline, "the operation never settled"
         time.sleep(0.02)

@@ -194,3 +194,25 @@ def test_the_named_listing_scenarios(name: str, status: int, version: str | None
         assert '"version"' not in response.text
     else:
         assert response.json()["version"] == version
+
+
+def test_a_trickling_listing_sends_its_answer_a_byte_at_a_time(
+    start: StartSim, connect: Connect
+) -> None:
+    client = connect(start(listing={**ITEM, "trickle_seconds": 0.001}), auth=False)
+    with client.stream("GET", PATH) as response:
+        assert response.status_code == 200
+        chunks = list(response.iter_raw())
+    body = b"".join(chunks)
+    assert json.loads(body)["version"] == "1.2.2"
+    assert len(chunks) > len(body) // 4  # a byte at a time (the client may read a few at once)
+
+
+def test_stopping_ends_a_trickle(start: StartSim, connect: Connect) -> None:
+    sim = start(listing={**ITEM, "trickle_seconds": 1.0})
+    client = connect(sim, auth=False)
+    with client.stream("GET", PATH) as response:
+        assert response.status_code == 200
+        sim.stop()  # returns, and the answer ends: no byte waits for the next second
+        with pytest.raises(httpx.HTTPError):
+            response.read()

@@ -376,3 +376,105 @@ def test_requests_filters_by_route(sim: Simulator, client: httpx.Client) -> None
     assert [e["route"] for e in sim.requests("publish")] == ["publish"]
     sim.requests()[0]["route"] = "changed"  # a copy
     assert sim.requests()[0]["route"] == "upload"
+
+
+# --- the service as users meet it ------------------------------------------------------------
+def test_an_undocumented_waiting_status_shows_until_the_verdict(
+    start: StartSim, connect: Connect
+) -> None:
+    client = connect(start(waiting_status="Queued", upload_seconds=0.3))
+    op = op_id(upload(client))
+    first = client.get(upload_status(op)).json()
+    assert first["status"] == "Queued"
+    assert settle(client, upload_status(op), waiting="Queued")["status"] == "Succeeded"
+
+
+@pytest.mark.parametrize("route", ["upload", "publish"])
+def test_null_status_fields_are_null_in_progress_and_in_the_verdict(
+    start: StartSim, connect: Connect, route: str
+) -> None:
+    client = connect(start(status_fields="null", upload_seconds=0.2, publish_seconds=0.2))
+    op = op_id(upload(client) if route == "upload" else publish(client))
+    path = upload_status(op) if route == "upload" else publish_status(op)
+    for document in (client.get(path).json(), settle(client, path)):
+        for key in ("message", "createdTime", "lastUpdatedTime", "errorCode"):
+            assert document[key] is None, (key, document)
+        assert document["id"] == op
+    assert document["status"] == "Succeeded"
+
+
+def test_absent_status_fields_are_left_out(start: StartSim, connect: Connect) -> None:
+    client = connect(start(status_fields="absent", upload_seconds=0.2))
+    op = op_id(upload(client))
+    first = client.get(upload_status(op)).json()
+    assert set(first) == {"id", "status", "errors"}
+    assert set(settle(client, upload_status(op))) == {"id", "status", "errors"}
+
+
+def test_the_upload_status_may_answer_with_the_publish_schema(
+    start: StartSim, connect: Connect
+) -> None:
+    client = connect(start(upload_schema="publish", upload_seconds=0.1))
+    done = uploaded_and_settled(client)
+    assert done["status"] == "Succeeded"
+    assert done["message"].startswith("Successfully created submission with ID ")
+    # The store made no submission: the journal's operation is still an upload.
+    assert client.get("/_simulator/journal").json()["operations"][0]["submission_id"] is None
+
+
+def test_errors_as_plain_strings_are_shown_as_the_scenario_lists_them(
+    start: StartSim, connect: Connect
+) -> None:
+    errors = ["plain", {"message": "object"}]
+    client = connect(
+        start(upload_verdict={"status": "Failed", "errors": errors}, upload_seconds=0.1)
+    )
+    done = uploaded_and_settled(client)
+    assert done["errors"] == errors
+    assert "errorCode" not in done
+
+
+@pytest.mark.parametrize("status", ["Succeeded", "Failed"])
+def test_a_verdict_cannot_be_the_waiting_status(status: str) -> None:
+    with pytest.raises(ValueError, match="waiting_status"):
+        Scenario(waiting_status=status)
+
+
+def stray_styles(seed: int, *, strays: bool = True, count: int = 40) -> list[Any]:
+    """The status styles and chosen faults of *count* operations under seeded chaos."""
+    from edge_publish.simulator._state import State
+
+    chaos = {"rate": 0.5, "seed": seed, "kinds": ["429", "500"], "strays": strays}
+    state = State(Scenario(chaos=chaos))
+    styles, faults = [], []
+    for _ in range(count):
+        faults.append(state.choose_fault("upload_status"))
+        styles.append(state.create_operation("upload", PRODUCT).style)
+    return [styles, faults]
+
+
+def test_seeded_chaos_may_make_the_status_documents_stray_reproducibly() -> None:
+    styles, _ = stray_styles(3)
+    assert styles == stray_styles(3)[0]
+    assert styles != stray_styles(4)[0]
+    assert {style.waiting for style in styles} == {"InProgress", "Queued"}
+    assert {style.fields for style in styles} == {"documented", "null", "absent"}
+    assert {style.upload_schema for style in styles} == {"upload", "publish"}
+
+
+def test_strays_leave_the_faults_sequence_as_it_was() -> None:
+    _, with_strays = stray_styles(3)
+    styles, without = stray_styles(3, strays=False)
+    assert with_strays == without
+    assert {style.waiting for style in styles} == {"InProgress"}
+
+
+@pytest.mark.parametrize("fields", ["null", "absent"])
+def test_a_coded_failure_keeps_its_code_whatever_the_style(
+    start: StartSim, connect: Connect, fields: str
+) -> None:
+    client = connect(start(status_fields=fields, publish_seconds=0.1))
+    published_and_settled(client)  # the first submission, now in review
+    done = published_and_settled(client)
+    assert done["errorCode"] == "InProgressSubmission"
+    assert done.get("message") is None
