@@ -80,6 +80,11 @@ _EXCLUSIVE: Final = (
         "a dry run sends nothing (dry-run to check only, upload-only to upload)",
     ),
     (
+        "upload_only",
+        ("treat_as_success",),
+        "treat-as-success tolerates a publish's error codes and upload-only publishes nothing",
+    ),
+    (
         "publish_only",
         ("upload_only", "dry_run", "check_credentials"),
         "publish-only sends no package and publishes the draft that is there",

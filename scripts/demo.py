@@ -1,7 +1,9 @@
 """A full upload → publish against the local simulator, with the sample extension.
 
 Run it on a fresh clone:
-    python3 -m pip install uv && python3 -m uv run --locked python scripts/demo.py
+    scripts/uv run --locked --no-dev python scripts/demo.py
+
+(--no-dev: the runtime dependencies only, not the linters and type checkers of the tests.)
 
 It starts the Edge API simulator on a free loopback port, zips examples/sample-extension into
 a temporary workspace, runs edge-publish on it as a CLI (settings as EDGE_* variables), and

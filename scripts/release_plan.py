@@ -162,8 +162,9 @@ def plan(release: Release, facts: Facts) -> Plan:
         f"{release.tag} from {facts.revision}: {kind}",
         image,
         (
-            "release-commit: pin action.yml's runs.image to the image's digest and make the "
-            "release commit (nothing else changes, so a re-run makes the same tree)"
+            "release-commit: pin action.yml's runs.image to the image's digest, mark README's "
+            f"release-status block as {release.tag}'s, and make the release commit (nothing else "
+            "changes, so a re-run makes the same tree)"
         ),
         "verify: pull the pinned image anonymously and run it on linux/amd64 and linux/arm64",
         pypi,

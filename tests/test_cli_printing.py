@@ -53,12 +53,15 @@ def assert_nothing_obeyed(output: str) -> None:
 @pytest.mark.parametrize("actions", [True, False], ids=["in-actions", "elsewhere"])
 def test_check_shows_hostile_entry_names_and_manifest_text_without_obeying_them(tmp_path, actions):
     manifest = {**MANIFEST, "name": f"Ext {HOSTILE}"}
-    # A backslash in an entry name is a warning: the finding names the entry.
+    # A name Windows cannot hold (":", control characters) is an error that names the entry.
     package = make_zip(tmp_path / "hostile.zip", manifest, files={f"js\\{HOSTILE}.js": "x"})
     run = check(package, actions=actions)
-    assert run.returncode == 0, run.stdout + run.stderr
+    assert run.returncode == 2, run.stdout + run.stderr
     assert_nothing_obeyed(run.stdout + run.stderr)
     assert f"js\\{SHOWN}.js" in run.stdout  # the entry name, on the finding's own line
+    run = check(make_zip(tmp_path / "named.zip", manifest), actions=actions)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert_nothing_obeyed(run.stdout + run.stderr)
     assert f"ok: Ext {SHOWN} 1.2.3" in run.stdout  # the manifest's name
 
 

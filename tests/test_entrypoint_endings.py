@@ -16,7 +16,8 @@ from edge_publish.commands import _boundary
 from edge_publish.errors import Cancelled
 from edge_publish.outcome import OperationRecord, Outcome
 from edge_publish.outputs import OUTPUT_NAMES
-from tests.support.actions_runner import error_annotations, parse_output_file
+from tests.support.actions_runner import error_annotations, parse_output_file, run_action
+from tests.support.credentials import API_KEY, CLIENT_ID, GUID
 
 
 def test_a_retried_request_logs_exactly_one_retry_line(simulator, act):
@@ -105,3 +106,22 @@ def test_a_signal_while_the_outputs_are_written_does_not_cut_them_off(tmp_path, 
     assert outputs["error-code"] == "Cancelled"
     assert outputs["publish-operation-id"] == "p-1"
     assert "Cancelled" in summary_file.read_text()
+
+
+def test_output_files_that_cannot_be_written_end_with_exit_3_after_a_publish(simulator, workspace):
+    # README's exit-status table: 3 is also the runner's files failing, whatever the store did.
+    sim = simulator()
+    not_a_file = workspace.parent / "output-is-a-folder"
+    not_a_file.mkdir()
+    inputs = {
+        "product-id": GUID,
+        "zip-path": "dist/extension.zip",
+        "client-id": CLIENT_ID,
+        "api-key": API_KEY,
+        "api-url": sim.url,
+    }
+    run = run_action(workspace, inputs, extra_env={"GITHUB_OUTPUT": str(not_a_file)})
+    assert run.returncode == 3, run.log
+    assert len(sim.requests("publish")) == 1  # the store published; the step still fails
+    (annotation,) = error_annotations(run)
+    assert "Could not write the step outputs or summary" in annotation

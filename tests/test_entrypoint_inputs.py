@@ -93,3 +93,16 @@ def test_the_retired_v1_inputs_are_an_input_error_and_nothing_is_sent(
     assert 'Partner Center, open Publish API, click "Enable"' in message
     assert "pass the key as api-key" in message
     assert sim.journal()["requests"] == []
+
+
+def test_treat_as_success_with_upload_only_is_an_input_error_naming_both(simulator, act):
+    # Tolerance applies to a publish's verdict; an upload-only run has none, so the input
+    # would silently do nothing.
+    sim = simulator()
+    run = act(sim, upload_only="true", treat_as_success="InProgressSubmission")
+    assert run.returncode == 2, run.log
+    assert run.outputs["error-code"] == "InvalidInput"
+    message = run.outputs["error-message"]
+    assert message.startswith("`upload-only` and `treat-as-success` are both set; ")
+    assert "upload-only publishes nothing" in message
+    assert sim.journal()["requests"] == []

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from edge_publish.advice import SITUATIONS
+from edge_publish.package import _rules as rules
 from tests.support.actions_runner import error_annotations
 from tests.support.zip_mutations import (
     CD_EXTRACT_VERSION,
@@ -85,6 +86,66 @@ def test_a_missing_service_worker_is_refused(simulator, act, workspace):
         "manifest.json names dist/sw.js in background.service_worker, but the zip has no such "
         "file, and Chromium refuses to load"
     )
+
+
+# What Chromium refuses, and the rules beyond it, each end to end: (manifest changes, files,
+# the fact the message starts with, the rule whose fix ends it).
+CHROMIUM_AND_DELIBERATE = [
+    (
+        {"icons": {"16": "icons/16.png"}},
+        {},
+        (
+            "manifest.json names icons/16.png in icons.16, but the zip has no such file, and "
+            "Chromium refuses to load the extension without it"
+        ),
+        rules.MISSING_LOADED_FILE,
+    ),
+    (
+        {"default_locale": "en", "description": "__MSG_desc__"},
+        {"_locales/en/messages.json": '{"other": {"message": "x"}}'},
+        (
+            "description uses __MSG_desc__, but the default locale's messages.json has no message "
+            '"desc"'
+        ),
+        rules.UNDEFINED_MESSAGE,
+    ),
+    (
+        {},
+        {"a:b.js": "x"},
+        "the zip has names that Windows, where most Edge users run it, cannot hold (a:b.js)",
+        rules.WINDOWS_NAME,
+    ),
+    (
+        {},
+        {"data/words.gz": "x"},
+        "the zip holds archives (data/words.gz), and the store refuses a package with one inside",
+        rules.NESTED_ARCHIVE,
+    ),
+    (
+        {"background": {"scripts": ["background.js"]}},
+        {},
+        (
+            "Manifest V3 with background scripts or a page and no background.service_worker: Edge "
+            "and Chromium load it with a warning and never run that background"
+        ),
+        rules.MV3_BACKGROUND,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    "case",
+    CHROMIUM_AND_DELIBERATE,
+    ids=["missing-icon", "undefined-message", "windows-name", "nested-archive", "mv3-scripts"],
+)
+def test_a_refusal_names_the_field_or_entry_and_ends_with_the_fix(simulator, act, workspace, case):
+    changes, files, fact, rule = case
+    make_zip(workspace / "dist" / "extension.zip", {**MANIFEST, **changes}, files)
+    sim = simulator()
+    message = _assert_refused_before_any_request(act(sim), sim)
+    assert message.startswith(fact)
+    assert message.endswith(f"; {rule.fix}")
+    assert "escape" not in message
 
 
 def test_off_still_lets_a_manifest_key_through(simulator, act, workspace):

@@ -168,3 +168,85 @@ def test_the_command_refuses_a_tag_and_leaves_the_file_alone(tmp_path):
 
 def test_main_keeps_building_from_the_dockerfile():
     assert yaml.safe_load(ACTION_TEXT)["runs"] == {"using": "docker", "image": "Dockerfile"}
+
+
+README_TEXT = (REPO / "README.md").read_text(encoding="utf-8")
+
+
+def status_block(text: str) -> list[str]:
+    lines = text.splitlines()
+    start = next(
+        i for i, line in enumerate(lines) if line.startswith(pin_action_image.STATUS_START)
+    )
+    end = lines.index(pin_action_image.STATUS_END)
+    return lines[start + 1 : end]
+
+
+def test_mains_readme_says_at_its_top_what_works_from_main():
+    # The block is the README's first paragraph after the introduction, before the quick start.
+    # Until the first release it says so (CONTRIBUTING's Releasing, step 4, rewrites it after).
+    assert README_TEXT.index(pin_action_image.STATUS_START) < README_TEXT.index("## Quick start")
+    block = "\n".join(status_block(README_TEXT))
+    assert "`uses: edge-publish/edge-publish@main`" in block
+    assert "**Not released yet.**" in block or "**Released" in block
+
+
+@pytest.mark.parametrize(
+    ("tag", "says"),
+    [
+        ("v1.2.3", ["release v1.2.3", "`@v1` follows the newest v1.x release", "1.2.3"]),
+        ("v1.3.0rc1", ["release v1.3.0rc1", "`@v1` moves with final releases only", "1.3.0rc1"]),
+    ],
+)
+def test_a_release_replaces_the_block_and_nothing_else(tag, says):
+    released = pin_action_image.mark_released(README_TEXT, tag)
+    block = " ".join(line.removeprefix("> ") for line in status_block(released))
+    assert "Not released yet" not in released
+    for fragment in says:
+        assert fragment in block
+    # Outside the block, every line is as it was.
+    before, after = README_TEXT.splitlines(), released.splitlines()
+    old_block, new_block = status_block(README_TEXT), status_block(released)
+    assert len(after) - len(new_block) == len(before) - len(old_block)
+    start = before.index(old_block[0])
+    assert before[:start] == after[:start]
+    assert before[start + len(old_block) :] == after[start + len(new_block) :]
+    # A re-run of the release gives the same file.
+    assert pin_action_image.mark_released(released, tag) == released
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "# x\nno block\n",
+        "<!-- release-status -->\na\n<!-- /release-status -->\n<!-- release-status -->\n",
+        "<!-- /release-status -->\n<!-- release-status -->\n",
+    ],
+)
+def test_a_readme_without_one_status_block_is_refused(text):
+    with pytest.raises(pin_action_image.PinError, match="expected one block"):
+        pin_action_image.mark_released(text, "v1.2.3")
+
+
+def test_the_command_marks_the_readme_with_the_pin_or_writes_neither(tmp_path):
+    action, readme = tmp_path / "action.yml", tmp_path / "README.md"
+    action.write_text(ACTION_TEXT, encoding="utf-8")
+    readme.write_text(README_TEXT, encoding="utf-8")
+    args = [REFERENCE, "--action", str(action), "--readme", str(readme), "--release", "v1.2.3"]
+    assert pin_action_image.main(args) == 0
+    assert f"image: {URI}" in action.read_text(encoding="utf-8")
+    assert "**This is release v1.2.3.**" in readme.read_text(encoding="utf-8")
+
+    # A malformed tag: neither file is written.
+    action.write_text(ACTION_TEXT, encoding="utf-8")
+    readme.write_text(README_TEXT, encoding="utf-8")
+    args[-1] = "latest"
+    assert pin_action_image.main(args) == 2
+    assert action.read_text(encoding="utf-8") == ACTION_TEXT
+    assert readme.read_text(encoding="utf-8") == README_TEXT
+
+
+def test_the_rehearsal_marks_the_readme_as_the_workflow_does():
+    rehearsal = (REPO / "scripts" / "rehearse-release").read_text(encoding="utf-8")
+    assert '--readme "$readme" --release "$TAG"' in rehearsal
+    assert '"README.md action.yml "' in rehearsal

@@ -80,6 +80,10 @@ SCRIPT_FACTS = [
     ("check", "https://pypi.org/pypi/edge-publish/$VERSION/json"),  # PyPI
     ("check", "scripts/release_plan.py"),  # the plan
     ("release-commit", "scripts/pin_action_image.py"),
+    # README's release-status block is the release's, in the same commit as the pin.
+    ("release-commit", '--readme README.md --release "$TAG"'),
+    ("release-commit", '{path: "README.md", mode: "100644", type: "blob", content: $readme}'),
+    ("release-commit", '[ "$files" != "README.md action.yml" ]'),
     ("release-commit", 'base_tree=$(git rev-parse "$GITHUB_SHA^{tree}")'),  # a TREE
     ("release-commit", '--arg base "$base_tree"'),
     ("verify", 'DOCKER_CONFIG=$(mktemp -d) docker pull --quiet "$IMAGE@$DIGEST"'),  # anonymous

@@ -222,6 +222,14 @@ def test_dry_run_with_upload_only_is_an_input_error_naming_both(monkeypatch):
         load_settings()
 
 
+def test_treat_as_success_with_upload_only_is_an_input_error_naming_both(monkeypatch):
+    runner_env(monkeypatch, product_id=GUID, zip_path="x", client_id="c", api_key="k-123")
+    monkeypatch.setenv("INPUT_UPLOAD-ONLY", "true")
+    monkeypatch.setenv("INPUT_TREAT-AS-SUCCESS", "InProgressSubmission")
+    with pytest.raises(InvalidInput, match=r"^`upload-only` and `treat-as-success` are both set; "):
+        load_settings()
+
+
 def test_helpers():
     assert input_name("notes_for_certification") == "notes-for-certification"
     assert set(Settings.model_fields) >= {"product_id", "zip_path", "api_key", "retries"}

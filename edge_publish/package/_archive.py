@@ -17,7 +17,15 @@ from typing import TYPE_CHECKING, Final
 
 from edge_publish.constants import MIB
 from edge_publish.files import human_size
+from edge_publish.package._chromium_json import Parsed, ParseError, parse_json
 from edge_publish.package._findings import Findings, fatal, listing
+from edge_publish.package._rules import (
+    COMPRESSION,
+    NESTED_ARCHIVE,
+    RESERVED_ROOT,
+    WINDOWS_NAME,
+    report,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -42,7 +50,18 @@ _ENCRYPTED_FLAG: Final = 0x1
 _ALLOWED_UNDERSCORE_ROOTS: Final = frozenset(
     {"_locales", "_metadata", "_platform_specific", "__MACOSX"}
 )
-_DRIVE_LETTER = re.compile(r"[A-Za-z]:")
+# A Windows drive (C:/x, C:\\x): the entry would land outside the folder. A colon elsewhere
+# (a:b.js) stays inside it, but is a name Windows cannot hold.
+_DRIVE_LETTER = re.compile(r"[A-Za-z]:[/\\]")
+# What Windows refuses in a file or folder name (the backslash is a separator, warned about
+# on its own): https://learn.microsoft.com/windows/win32/fileio/naming-a-file
+_WINDOWS_FORBIDDEN = re.compile(r'[<>:"|?*\x00-\x1f]|[. ]\Z')
+_WINDOWS_DEVICE = re.compile(
+    r"(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(?:\.[^.]*)?\Z", re.IGNORECASE
+)
+# Archives the store refuses inside a package ("The uploaded package consists of a compressed
+# file."); .tar.gz and the like end with one of these too.
+NESTED_ARCHIVE_SUFFIXES: Final = (".zip", ".gz", ".tgz", ".7z", ".rar", ".tar", ".crx")
 
 # What zipfile raises on a damaged archive besides BadZipFile: a size or offset out of range
 # (ValueError, OverflowError, struct.error), a name that is not UTF-8 (UnicodeDecodeError, a
@@ -160,6 +179,7 @@ def check_entries(entries: Entries, findings: Findings) -> None:
                 f"find out what generates it."
             )
     _refuse_what_chromium_cannot_load(entries, findings)
+    _refuse_what_the_store_or_windows_cannot_take(entries, findings)
     _warn_about_entries(entries, findings)
 
 
@@ -167,9 +187,11 @@ def _refuse_what_chromium_cannot_load(entries: Entries, findings: Findings) -> N
     """Entries that stop Chromium from loading the extension: errors."""
     reserved = _labels(entries, _reserved_root)
     if reserved:
-        findings.error(
+        report(
+            findings,
+            RESERVED_ROOT,
             f"the zip root has names starting with _ ({listing(reserved)}), which Chromium "
-            f"reserves for itself and refuses to load; rename them, or leave them out of the zip."
+            f"reserves for itself and refuses to load",
         )
     methods = sorted(
         {
@@ -179,9 +201,36 @@ def _refuse_what_chromium_cannot_load(entries: Entries, findings: Findings) -> N
         }
     )
     if methods:
-        findings.error(
+        report(
+            findings,
+            COMPRESSION,
             f"the zip uses the compression {listing(methods)}, but Chromium unpacks only "
-            f"stored and deflated entries; rebuild it with deflate."
+            f"stored and deflated entries",
+        )
+
+
+def _refuse_what_the_store_or_windows_cannot_take(entries: Entries, findings: Findings) -> None:
+    """Entries Chromium on Linux loads, but the store or Windows cannot take: errors."""
+    names = [i.filename for i in entries.infos if not _junk_label(i.filename)]
+    windows = [name for name in names if _windows_cannot_hold(name)]
+    if windows:
+        report(
+            findings,
+            WINDOWS_NAME,
+            f"the zip has names that Windows, where most Edge users run it, cannot hold "
+            f"({listing(windows)})",
+        )
+    archives = [
+        name
+        for name in names
+        if not name.endswith(("/", "\\")) and name.lower().endswith(NESTED_ARCHIVE_SUFFIXES)
+    ]
+    if archives:
+        report(
+            findings,
+            NESTED_ARCHIVE,
+            f"the zip holds archives ({listing(archives)}), and the store refuses a package "
+            f'with one inside ("The uploaded package consists of a compressed file.")',
         )
 
 
@@ -221,6 +270,14 @@ def _escapes_root(name: str) -> bool:
     """Whether an entry would land outside the folder it is unpacked into."""
     path = name.replace("\\", "/")
     return path.startswith("/") or bool(_DRIVE_LETTER.match(path)) or ".." in path.split("/")
+
+
+def _windows_cannot_hold(name: str) -> bool:
+    """Whether a part of an entry's name is one Windows refuses (an escaping name aside)."""
+    if _escapes_root(name):
+        return False
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in {"", ".", ".."}]
+    return any(_WINDOWS_FORBIDDEN.search(p) or _WINDOWS_DEVICE.match(p) for p in parts)
 
 
 def _is_bomb(info: zipfile.ZipInfo) -> bool:
@@ -295,3 +352,19 @@ def read_entry(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> b
             "keep bulk data in separate files."
         )
     return data
+
+
+def read_json_entry(
+    archive: zipfile.ZipFile,
+    info: zipfile.ZipInfo,
+    limit: int,
+    findings: Findings,
+    *,
+    lenient: bool = True,
+) -> Parsed | None:
+    """Read an entry (bounded) and parse it as Chromium does; None after reporting an error."""
+    try:
+        return parse_json(read_entry(archive, info, limit), info.filename, lenient=lenient)
+    except (EntryError, ParseError) as exc:
+        findings.error(str(exc))
+        return None

@@ -9,15 +9,17 @@ from typing import Final, Literal, get_args
 from edge_publish.errors import InvalidInput
 from edge_publish.package._archive import Entries, check_entries, file_size, open_zip
 from edge_publish.package._findings import Finding, Findings
+from edge_publish.package._locales import load_locales
 from edge_publish.package._manifest import (
     as_text,
     check_manifest,
     check_name,
     integer,
     load_manifest,
-    load_messages,
     resolve_name,
 )
+from edge_publish.package._references import check_referenced_json
+from edge_publish.package._values import check_values
 
 # The package-checks modes: the settings, the command line and the checks all take them
 # from here.
@@ -84,13 +86,21 @@ def check_package(path: Path, mode: CheckMode = "errors", *, zip_path: str = "")
         manifest = load_manifest(archive, entries, findings, checks=checks)
         if manifest is None:
             raise findings.failure()
-        messages = load_messages(archive, entries, manifest, findings, checks=checks)
+        messages = load_locales(archive, entries, manifest, findings, checks=checks)
+        if checks:
+            check_referenced_json(archive, entries, manifest, findings)
     name, missing_keys = resolve_name(manifest.get("name"), messages)
     version = manifest.get("version")
     if checks:
         shown_path = f'{resolved} (zip-path "{zip_path}")' if zip_path else str(resolved)
         check_manifest(manifest, entries, findings, package=f"the package {shown_path}")
-        check_name(manifest, name, missing_keys, messages, findings)
+        check_name(manifest, name, missing_keys, findings)
+        check_values(
+            manifest,
+            findings,
+            name=name,
+            manifest_version=integer(manifest.get("manifest_version")),
+        )
     else:
         findings.notice(
             "package checks were skipped (package-checks: off): only the zip, its root "

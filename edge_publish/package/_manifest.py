@@ -1,4 +1,4 @@
-"""The manifest: finding and reading it, its schema, version, name and locales.
+"""The manifest: finding and reading it, its schema, version and name (locales: `_locales`).
 
 The schema (manifest.schema.json, beside this module) says what a pattern can say; the rules
 it cannot (each version part's range, the name once ``__MSG_x__`` is resolved, the Firefox
@@ -17,10 +17,17 @@ from typing import TYPE_CHECKING, Any, Final, Protocol
 
 from edge_publish.constants import MIB
 from edge_publish.files import human_size
-from edge_publish.package._archive import Entries, EntryError, read_entry
-from edge_publish.package._chromium_json import ParseError, json_kind, parse_json
+from edge_publish.package._archive import Entries, read_json_entry
+from edge_publish.package._chromium_json import json_kind
 from edge_publish.package._findings import Findings, cut, listing, show
 from edge_publish.package._references import check_references
+from edge_publish.package._rules import (
+    BACKGROUND_BOTH,
+    KEY_FIELD,
+    MANIFEST_V2,
+    VERSION_PART,
+    report,
+)
 from edge_publish.package._version import MAX_VERSION_PART, NUMERIC_VERSION, version_parts
 
 if TYPE_CHECKING:
@@ -29,7 +36,6 @@ if TYPE_CHECKING:
 # A manifest is a few kilobytes; the biggest real ones (long match-pattern lists) are ~20 KB.
 # Anything over 1 MiB is a build mistake, and the cap bounds what we read into memory.
 MAX_MANIFEST_BYTES: Final = MIB
-MAX_MESSAGES_BYTES: Final = MIB
 # The stores' documented limit on the extension's name; Chromium itself loads longer names.
 MAX_NAME_LENGTH: Final = 75
 SCHEMA_FILE: Final = "manifest.schema.json"
@@ -54,11 +60,8 @@ def load_manifest(
             f"a manifest; keep bulk data in separate files."
         )
         return None
-    try:
-        raw = read_entry(archive, info, MAX_MANIFEST_BYTES)
-        parsed = parse_json(raw, label)
-    except (EntryError, ParseError) as exc:
-        findings.error(str(exc))
+    parsed = read_json_entry(archive, info, MAX_MANIFEST_BYTES, findings)
+    if parsed is None:
         return None
     if not isinstance(parsed.value, dict):
         findings.error(
@@ -112,81 +115,6 @@ def _find_manifest(entries: Entries, findings: Findings, *, checks: bool) -> zip
     return None
 
 
-def load_messages(
-    archive: zipfile.ZipFile,
-    entries: Entries,
-    manifest: dict[str, Any],
-    findings: Findings,
-    *,
-    checks: bool,
-) -> dict[str, str] | None:
-    """The default locale's messages, keyed in lower case (Chromium's keys ignore case).
-
-    None when there is no default locale, or its messages.json is missing, unreadable or not
-    a JSON object (errors: Chromium refuses to load the extension), or too big to read (a
-    notice: Chromium may load it, and we only need the name).
-    """
-    locale = manifest.get("default_locale")
-    if not isinstance(locale, str) or not locale:
-        return None
-    wanted = f"_locales/{locale}/messages.json"
-    info = entries.files.get(wanted)
-    if info is None:
-        other_case = entries.lower.get(wanted.lower())
-        if other_case is None:
-            if checks:
-                findings.error(
-                    f'default_locale is "{locale}", but the zip has no {wanted}; add that file '
-                    f"or fix default_locale."
-                )
-            return None
-        if checks:
-            findings.warning(
-                f'default_locale is "{locale}", but the zip has {other_case} rather than '
-                f"{wanted}; rename it, since paths are case-sensitive on Linux."
-            )
-        info = entries.files[other_case]
-    return _read_messages(archive, info, findings, checks=checks)
-
-
-def _read_messages(
-    archive: zipfile.ZipFile, info: zipfile.ZipInfo, findings: Findings, *, checks: bool
-) -> dict[str, str] | None:
-    """Read and parse one messages.json with a bounded read."""
-    label = info.filename
-    if info.file_size > MAX_MESSAGES_BYTES:
-        if checks:
-            findings.notice(
-                f"{label} is {human_size(info.file_size)}, so the name was not resolved from it; "
-                f"nothing to fix unless the name is wrong."
-            )
-        return None
-    try:
-        raw = read_entry(archive, info, MAX_MESSAGES_BYTES)
-    except EntryError as exc:
-        if checks:
-            findings.error(str(exc))
-        return None
-    try:
-        parsed = parse_json(raw, label)
-    except ParseError as exc:
-        if checks:
-            findings.error(str(exc))
-        return None
-    if not isinstance(parsed.value, dict):
-        if checks:
-            findings.error(
-                f"{label} holds a JSON {json_kind(parsed.value)}, not an object of messages, "
-                f'which Chromium refuses; write it as {{"key": {{"message": "text"}}}}.'
-            )
-        return None
-    return {
-        str(key).lower(): entry["message"]
-        for key, entry in parsed.value.items()
-        if isinstance(entry, dict) and isinstance(entry.get("message"), str)
-    }
-
-
 def resolve_name(name: object, messages: dict[str, str] | None) -> tuple[str | None, list[str]]:
     """Replace ``__MSG_x__`` in the name as Chromium does; also return the keys not found."""
     if not isinstance(name, str):
@@ -215,10 +143,11 @@ def check_manifest(
     if manifest_version == _MV3:
         _check_firefox_build(manifest, package, findings)
     if "key" in manifest:
-        findings.error(
+        report(
+            findings,
+            KEY_FIELD,
             'manifest.json has a key field, which the store refuses at upload ("The manifest '
-            "shouldn't contain the key field.\"); remove key from the build you upload to the "
-            "store, and keep it only in the manifest you load unpacked for development."
+            "shouldn't contain the key field.\")",
         )
     for message in _schema_errors(manifest):
         findings.error(message)
@@ -226,14 +155,12 @@ def check_manifest(
     if manifest_version == _MV3:
         _check_background(manifest.get("background"), findings)
     if manifest_version == _MV2:
-        findings.warning(
-            "manifest_version is 2: Partner Center no longer takes new MV2 extensions and "
-            "Microsoft is phasing MV2 out; move to manifest_version 3."
-        )
-    if "default_locale" not in manifest and "_locales" in entries.dirs:
-        findings.warning(
-            "the zip has a _locales folder but manifest.json has no default_locale, which "
-            'Chromium may refuse; add "default_locale" or remove _locales.'
+        report(
+            findings,
+            MANIFEST_V2,
+            "manifest_version is 2: Edge no longer accepts new MV2 extensions, Partner Center "
+            "has shown MV2 deprecation warnings since August 2026, and enterprise support is "
+            "expected to end in early 2027",
         )
     check_references(
         manifest, entries, findings, loaded=_loaded_background(manifest, manifest_version)
@@ -332,9 +259,10 @@ def _check_version(version: object, findings: Findings) -> None:
     digits = version_parts(version)
     too_big = [p for p, d in zip(parts, digits, strict=True) if int(d[:6]) > MAX_VERSION_PART]
     if too_big:
-        findings.error(
-            f'version "{cut(version)}" has the part {cut(too_big[0])}, over '
-            f"{MAX_VERSION_PART}; keep each dot-separated part between 0 and {MAX_VERSION_PART}."
+        report(
+            findings,
+            VERSION_PART,
+            f'version "{cut(version)}" has the part {cut(too_big[0])}, over {MAX_VERSION_PART}',
         )
         return
     if any(len(part) > 1 and part.startswith("0") for part in parts[1:]):
@@ -377,13 +305,13 @@ def _check_background(background: object, findings: Findings) -> None:
     """MV3 with both a service worker and scripts or page: fine cross-browser, worth a word."""
     if not isinstance(background, dict) or "service_worker" not in background:
         return
-    extra = [key for key in ("scripts", "page") if key in background]
+    extra = " and ".join(key for key in ("scripts", "page") if key in background)
     if extra:
-        findings.warning(
-            f"background has both service_worker and {' and '.join(extra)}; Edge runs only the "
-            f"service worker and ignores {' and '.join(extra)}, which is fine for a "
-            f"cross-browser manifest, so remove {' and '.join(extra)} only if this zip is for "
-            f"Edge alone."
+        report(
+            findings,
+            BACKGROUND_BOTH,
+            f"background has both service_worker and {extra}; Edge runs only the service "
+            f"worker and ignores {extra}, which is fine for a cross-browser manifest",
         )
 
 
@@ -391,22 +319,13 @@ def check_name(
     manifest: dict[str, Any],
     name: str | None,
     missing_keys: list[str],
-    messages: dict[str, str] | None,
     findings: Findings,
 ) -> None:
     """Warn about a name the store will show badly: unresolved, empty, or too long."""
     if name is None or not isinstance(manifest.get("name"), str):
         return
-    if messages is not None:
-        file = f"_locales/{manifest.get('default_locale')}/messages.json"
-        for key in missing_keys:
-            if not key.startswith("@@"):
-                findings.warning(
-                    f'name uses __MSG_{key}__, but {file} has no message "{key}"; add it '
-                    f"(message keys ignore case)."
-                )
-    if not name.strip():
-        findings.warning('name is empty; set "name" to the name the store should list.')
+    if name and not name.strip():  # an empty name is refused (see _fields)
+        findings.warning('name is blank; set "name" to the name the store should list.')
     elif not missing_keys and len(name) > MAX_NAME_LENGTH:
         source = " (from messages.json)" if name != manifest["name"] else ""
         findings.warning(

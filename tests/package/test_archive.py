@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from edge_publish.package import _archive, check_package
+from edge_publish.package._rules import COMPRESSION, NESTED_ARCHIVE, WINDOWS_NAME
 from tests.package.shared import (
     BASE_FILES,
     BASE_MANIFEST,
@@ -116,6 +117,59 @@ def test_entries_escaping_the_root(tmp_path: Path, entry: str) -> None:
     assert error.extension_version == "1.0.0"
 
 
+@pytest.mark.parametrize(
+    "entry",
+    [
+        "a:b.js",  # Chromium on Linux loads it; not an escape, a name Windows cannot hold
+        "C:x.js",
+        "what?.js",
+        'say"hi".txt',
+        "a|b.css",
+        "img/star*.png",
+        "tab\there.js",
+        "trailing-dot./x.js",
+        "trailing-space .js ",
+        "CON",
+        "lib/aux.js",
+        "com1.txt",
+    ],
+)
+def test_names_windows_cannot_hold_are_errors(tmp_path: Path, entry: str) -> None:
+    error = rejection(make_package(tmp_path, extra={entry: "x"}))
+    assert error.message == (
+        f"the zip has names that Windows, where most Edge users run it, cannot hold ({entry}); "
+        f"{WINDOWS_NAME.fix}"
+    )
+
+
+@pytest.mark.parametrize("entry", ["console.js", "auxiliary.js", "a.b.c.js", "x.y/z", "nullable/"])
+def test_names_windows_can_hold_pass(tmp_path: Path, entry: str) -> None:
+    extra = {entry: "" if entry.endswith("/") else "x"}
+    assert check_package(make_package(tmp_path, extra=extra)).findings == ()
+
+
+@pytest.mark.parametrize(
+    "entry",
+    ["vendor/lib.zip", "data/words.gz", "x.tar.gz", "a.tgz", "b.7z", "c.RAR", "d.tar", "old.crx"],
+)
+def test_an_archive_inside_the_package_is_an_error(tmp_path: Path, entry: str) -> None:
+    error = rejection(make_package(tmp_path, extra={entry: "x"}))
+    assert error.message == (
+        f"the zip holds archives ({entry}), and the store refuses a package with one inside "
+        f'("The uploaded package consists of a compressed file."); {NESTED_ARCHIVE.fix}'
+    )
+
+
+@pytest.mark.parametrize("entry", ["lib.zipper.js", "gz/readme.txt", "zip/", "docs.tarball"])
+def test_names_that_only_mention_archives_pass(tmp_path: Path, entry: str) -> None:
+    assert (
+        check_package(
+            make_package(tmp_path, extra={entry: "" if entry.endswith("/") else "x"})
+        ).findings
+        == ()
+    )
+
+
 def test_zip_bomb(tmp_path: Path) -> None:
     zeros = bytes(50 * 1024 * 1024)
     files = {"manifest.json": json.dumps(BASE_MANIFEST), **BASE_FILES, "data/blob.bin": zeros}
@@ -199,7 +253,7 @@ def test_compression_chromium_cannot_unpack_is_an_error(
     error = rejection(make_package(tmp_path, compression=compression))
     assert error.message == (
         f"the zip uses the compression {name}, but Chromium unpacks only stored and deflated "
-        f"entries; rebuild it with deflate."
+        f"entries; {COMPRESSION.fix}"
     )
     assert error.details == (error.message,)  # the manifest itself was still read
     assert error.extension_version == "1.0.0"

@@ -11,7 +11,6 @@ import pytest
 
 from edge_publish.errors import InvalidInput
 from edge_publish.package import Finding, check_package
-from edge_publish.package._chromium_json import parse_json
 from tests.package.shared import (
     make_package,
     messages_json,
@@ -59,12 +58,17 @@ def test_bad_mode_is_invalid_input(tmp_path: Path) -> None:
     assert caught.value.message.endswith("set it to errors, strict or off.")
 
 
-def test_only_the_manifest_and_messages_are_read(
+def test_only_the_manifest_messages_and_rulesets_are_read(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    manifest = with_manifest(name="__MSG_appName__", default_locale="en")
+    rulesets = {"rule_resources": [{"id": "r", "enabled": True, "path": "r.json"}]}
+    manifest = with_manifest(
+        name="__MSG_appName__", default_locale="en", declarative_net_request=rulesets
+    )
     extra = {
         "_locales/en/messages.json": messages_json(appName="Demo"),
+        "_locales/fr/messages.json": messages_json(appName="Démo"),
+        "r.json": "[]",
         "big.js": "x" * 100_000,
     }
     path = make_package(tmp_path, manifest, extra)
@@ -77,7 +81,12 @@ def test_only_the_manifest_and_messages_are_read(
 
     monkeypatch.setattr(zipfile.ZipFile, "open", spy)
     check_package(path)
-    assert sorted(opened) == ["_locales/en/messages.json", "manifest.json"]
+    assert sorted(opened) == [
+        "_locales/en/messages.json",
+        "_locales/fr/messages.json",
+        "manifest.json",
+        "r.json",
+    ]
 
 
 def test_every_error_is_reported(tmp_path: Path) -> None:
@@ -181,6 +190,7 @@ def _stub_paths(text: str) -> set[str]:
 
 
 _MSG_KEY = re.compile(r"__MSG_(\w+?)__")
+_MANAGED_SCHEMA = re.compile(r'"managed_schema"\s*:\s*"([^"]+)"')
 _DEFAULT_LOCALE = re.compile(r'"default_locale"\s*:\s*"([^"]+)"')
 
 
@@ -189,7 +199,9 @@ def stub_real_manifest(source: Path, target: Path) -> Path:
     text = raw.decode("utf-8")
     files: dict[str, bytes | str] = {"manifest.json": raw}
     for path in sorted(_stub_paths(text)):
-        files.setdefault(path, "{}" if path.endswith(".json") else "stub")
+        files.setdefault(path, "[]" if path.endswith(".json") else "stub")  # a ruleset is a list
+    for schema in _MANAGED_SCHEMA.findall(text):
+        files[schema.lstrip("/")] = '{"type": "object"}'  # a managed storage schema
     locale = _DEFAULT_LOCALE.search(text)
     if locale:
         keys = sorted(set(_MSG_KEY.findall(text)))
@@ -199,42 +211,48 @@ def stub_real_manifest(source: Path, target: Path) -> Path:
     return write_zip(target, files)
 
 
-# Source manifests with a key: their projects strip it from the build they upload, since the
-# store refuses a manifest that has one. Each is refused for its key, and for nothing else.
-KEYED_MANIFESTS = (
-    "augmented-steam-1-4-3.json",
-    "chrome-samples-web-accessible-resources.json",
-    "redux-devtools-chrome.json",
-    "stylus-1-5-51.json",
-)
-UNKEYED_MANIFEST_FILES = [path for path in REAL_MANIFEST_FILES if path.name not in KEYED_MANIFESTS]
+# EXCEPTIONS.md: the manifests check refuses, and those it accepts with a notice where
+# Chromium 156 refuses them, each with the phrase its message starts with.
+_EXCEPTION_ROW = re.compile(r"^\| ([^|]+\.json) \| ([^|]+) \| [^|]+ \|$", re.MULTILINE)
 
 
-def test_the_keyed_manifests_are_exactly_those_with_a_key() -> None:
-    keyed = [
-        path.name
-        for path in REAL_MANIFEST_FILES
-        if "key" in parse_json(path.read_bytes(), path.name).value
-    ]
-    assert keyed == list(KEYED_MANIFESTS)
+def _exceptions(section: str) -> dict[str, str]:
+    text = (REAL_MANIFESTS / "EXCEPTIONS.md").read_text("utf-8")
+    part = text.split(f"\n## {section}\n", 1)[1].split("\n## ", 1)[0]
+    return dict(_EXCEPTION_ROW.findall(part))
 
 
-@pytest.mark.parametrize("name", KEYED_MANIFESTS)
-def test_real_manifests_with_a_key_are_refused_for_it_alone(tmp_path: Path, name: str) -> None:
-    path = stub_real_manifest(REAL_MANIFESTS / name, tmp_path / "ext.zip")
-    error = rejection(path)
-    assert error.details == (error.message,)
-    assert error.message.startswith("manifest.json has a key field, which the store refuses")
-    assert "remove key from the build you upload to the store" in error.message
-    assert "keep it only in the manifest you load unpacked" in error.message
-    assert check_package(path, "off").name  # the escape hatch still lets it through
+REFUSED = _exceptions("Refused")
+NOTICED = _exceptions("Accepted with a notice, refused by Chromium 156")
 
 
-@pytest.mark.parametrize("manifest_file", UNKEYED_MANIFEST_FILES, ids=lambda path: path.stem)
-def test_real_manifests_raise_no_error(tmp_path: Path, manifest_file: Path) -> None:
+def test_every_exception_is_a_real_manifest() -> None:
+    names = {path.name for path in REAL_MANIFEST_FILES}
+    assert len(REFUSED) >= 4
+    assert set(REFUSED) <= names
+    assert set(NOTICED) <= names
+    assert not set(REFUSED) & set(NOTICED)
+
+
+@pytest.mark.parametrize("manifest_file", REAL_MANIFEST_FILES, ids=lambda path: path.stem)
+def test_real_manifests_pass_but_for_the_listed_exceptions(
+    tmp_path: Path, manifest_file: Path
+) -> None:
     path = stub_real_manifest(manifest_file, tmp_path / "ext.zip")
+    if manifest_file.name in REFUSED:
+        error = rejection(path)
+        assert error.details == (error.message,)  # refused for that alone
+        assert error.message.startswith(REFUSED[manifest_file.name])
+        assert check_package(path, "off").name  # the escape hatch still lets it through
+        return
     package = check_package(path)  # raises InvalidPackage on any error
     assert package.name
     assert package.version
+    notices = [f.message for f in package.findings if f.severity == "notice"]
+    listed = [n for n in notices if n.startswith(tuple(set(NOTICED.values())))]
+    if manifest_file.name in NOTICED:
+        assert any(n.startswith(NOTICED[manifest_file.name]) for n in notices)
+    else:
+        assert listed == []
     # every referenced file was stubbed in, so a "missing" warning would be a false one
     assert not [w for w in warnings_of(package) if "but the zip has no such file" in w]

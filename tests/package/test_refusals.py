@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 
 from edge_publish.package import check_package
+from edge_publish.package._rules import CASE_MISMATCH, MISSING_LOADED_FILE
 from tests.package.shared import (
     BASE_FILES,
     make_package,
-    messages_json,
     rejection,
     warnings_of,
     with_manifest,
@@ -83,14 +83,6 @@ def test_messages_with_chromium_s_leniencies_are_fine(tmp_path: Path) -> None:
     assert package.findings == ()
 
 
-def test_only_the_default_locale_s_messages_are_read(tmp_path: Path) -> None:
-    extra = {
-        "_locales/en/messages.json": messages_json(n="Demo"),
-        "_locales/de/messages.json": "{,}",
-    }
-    assert check_package(make_package(tmp_path, LOCALISED, extra)).name == "Demo"
-
-
 # --- the background file Chromium loads ----------------------------------------------------------
 
 
@@ -104,8 +96,7 @@ def _without_background_files(tmp_path: Path, manifest: dict[str, Any]) -> Path:
 def _missing_background(path: str, where: str) -> str:
     return (
         f"manifest.json names {path} in {where}, but the zip has no such file, and Chromium "
-        f"refuses to load an extension whose background file is missing; add it to the zip or "
-        f"fix the path."
+        f"refuses to load the extension without it; {MISSING_LOADED_FILE.fix}"
     )
 
 
@@ -139,11 +130,15 @@ def test_scripts_beside_an_mv3_service_worker_are_only_warned_about(tmp_path: Pa
     assert any("names firefox-bg.js in background.scripts" in w for w in warnings_of(package))
 
 
-def test_a_service_worker_in_another_case_is_only_warned_about(tmp_path: Path) -> None:
-    # Windows, where Edge mostly runs, finds it: the store may well accept it.
+def test_a_service_worker_in_another_case_is_an_error(tmp_path: Path) -> None:
+    # Chromium on Linux and macOS refuses it ("Could not load background script ''.").
     manifest = with_manifest(background={"service_worker": "Background.js"})
-    warnings = warnings_of(check_package(make_package(tmp_path, manifest)))
-    assert any("it has background.js" in w for w in warnings)
+    error = rejection(make_package(tmp_path, manifest))
+    assert error.message == (
+        "manifest.json names Background.js in background.service_worker, but the zip has no "
+        "such file (it has background.js, and Chromium finds files case-sensitively); "
+        f"{CASE_MISMATCH.fix}"
+    )
 
 
 def test_a_background_file_named_elsewhere_first_is_still_an_error(tmp_path: Path) -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from edge_publish.package import parse_version
+from edge_publish.package._rules import VERSION_PART
+from tests.package.shared import make_package, rejection, with_manifest
 
 
 @pytest.mark.parametrize(
@@ -58,3 +63,17 @@ def test_versions_compare_part_by_part_as_numbers(lower, higher):
 
 def test_missing_parts_count_as_zeros():
     assert parse_version("1.2") == parse_version("1.2.0") == parse_version("1.2.0.0")
+
+
+@pytest.mark.parametrize("version", ["1.0\n", "1.0\r\n", "1\n", " 1.0", "1.0 "])
+def test_a_version_with_whitespace_is_refused(tmp_path: Path, version: str) -> None:
+    # Chromium 156 says Required value 'version' is missing or invalid. A regex $ let 1.0\n by.
+    error = rejection(make_package(tmp_path, with_manifest(version=version)))
+    assert error.message.startswith(f"version {json.dumps(version)} is not 1 to 4")
+    assert parse_version(version) is None
+
+
+def test_a_version_part_over_65535_is_refused_with_the_rule_s_fix(tmp_path: Path) -> None:
+    # Deliberate: Chromium 156 loads 1.70000.
+    error = rejection(make_package(tmp_path, with_manifest(version="1.70000")))
+    assert error.message == f'version "1.70000" has the part 70000, over 65535; {VERSION_PART.fix}'
