@@ -21,9 +21,13 @@ KEY_RENEWAL: Final = (
     f"Create a new API key at {PARTNER_CENTER_API_URL} (Publish API; keys last about 72 "
     "days), store it in the repository secret, and give its expiry date to api-key-expires."
 )
+# The end of v1, and the move to an API key: the input error for client-secret and
+# access-token-url ends with it (after "which").
 V1_RETIRED: Final = (
-    "Microsoft retired the v1 API: create a v1.1 API key in Partner Center (Publish API, enable "
-    "the new experience) and pass it as api-key instead of client-secret and access-token-url."
+    "Microsoft retired at the end of 2024; move to an API key: in Partner Center, open Publish "
+    'API, click "Enable" next to "enable the new experience", then "Create API credentials", '
+    "and pass the key as api-key (with its client-id) instead of client-secret and "
+    "access-token-url."
 )
 TRUST_FIX: Final = (
     "If a proxy or a private CA signs this host's certificate, add that CA to the runner's trust "
@@ -76,14 +80,18 @@ ADVICE: Final[dict[str, str]] = {
         "This generic failure often clears on its own: re-run the job, or set "
         "retry-failed-operations to retry it automatically."
     ),
-    # A 401 with a v1.1 API key (a v1 token's refusal has its own situation).
     "Unauthorized": KEY_RENEWAL,
     "Forbidden": ("Copy client-id and api-key from the same Publish API page in Partner Center."),
     "NotFound": (
         "Check product-id: it must be the product's GUID from Partner Center (Extension "
         "overview → Product ID), owned by the account the API key belongs to."
     ),
-    "Gone": V1_RETIRED,
+    # The API answers 410 for the v1 Publish API's requests; edge-publish sends API keys only.
+    "Gone": (
+        "The store calls this endpoint retired (as it does the v1 Publish API since the end of "
+        "2024): check that api-url is the API's root, and update edge-publish if Microsoft "
+        "retired this API version too."
+    ),
     "ApiKeyExpired": KEY_RENEWAL,
     "TlsError": TRUST_FIX,
     "Timeout": (
@@ -133,19 +141,6 @@ ADVICE: Final[dict[str, str]] = {
 
 # What happened, where the code alone does not say which fix applies.
 SITUATIONS: Final[dict[str, str]] = {
-    "v1-login-refused": (
-        "Check client-id, client-secret and access-token-url against Partner Center; better, "
-        "switch to a v1.1 api-key."
-    ),
-    # A 401 from the API with a v1 token: the token was issued, then refused.
-    "v1-token-refused": (
-        "The v1 token is fetched afresh on each run, so a refusal means the v1 credentials no "
-        "longer grant the Publish API: check them in Partner Center, or switch to a v1.1 api-key."
-    ),
-    "v1-token-missing": (
-        "Check that access-token-url is the one Partner Center shows (Publish API), or switch to "
-        "a v1.1 api-key."
-    ),
     # The store gave no operation to wait for, or forgot the one it gave.
     "operation-unknown": "Check the product in Partner Center, then re-run.",
     "upload-bad-request": (
@@ -154,10 +149,12 @@ SITUATIONS: Final[dict[str, str]] = {
     "credential-not-sendable": (
         "Copy client-id and api-key again from Partner Center, without spaces or line breaks."
     ),
-    "probe-answered-by-another": (
-        "Check api-url, and the proxy in front of it: the answer did not come from the Edge "
-        "Add-ons API. With the default api-url, the store's front door answered without the API "
-        "behind it: re-run later."
+    # Something other than the API answered (`edge_publish.client._origin`): a page of a front
+    # door, gateway, firewall or proxy, never a verdict on the product or the credentials.
+    "answered-by-another": (
+        "If api-url is the default, the store's front door or gateway answered without the API "
+        "behind it, which passes: re-run later. Otherwise check api-url, and the proxy or "
+        "firewall in front of it (HTTPS_PROXY, NO_PROXY)."
     ),
     "api-url-not-the-api": (
         f"Set api-url to the API's root, {API_ROOT}, with no path (not …/v1), or leave it unset; "

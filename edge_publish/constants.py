@@ -1,6 +1,6 @@
 """The API contract's fixed values and the limits shared across modules, in one place.
 
-Values that come from the Edge Add-ons API contract (the root, the token scope) and the
+Values that come from the Edge Add-ons API contract (the root, the headers) and the
 limits we chose (timeouts, caps, the polling schedule's bounds) live here so that the client,
 the pipeline, the settings and the tests agree on them. A limit that only one module knows
 of (the package checks' caps, the summary's length) stays beside the code that applies it.
@@ -14,7 +14,6 @@ MIB: Final = 1024 * 1024
 
 # --- The API contract ---------------------------------------------------------------------
 API_ROOT: Final = "https://api.addons.microsoftedge.microsoft.com"
-TOKEN_SCOPE: Final = "https://api.addons.microsoftedge.microsoft.com/.default"  # noqa: S105 (a scope, not a secret)
 REQUEST_ID_HEADER: Final = "x-ms-middleware-request-id"
 # An operation id, as the Location header's last path segment may hold it (the store's are
 # GUIDs); one made of dots only would walk up the path instead. The Location parser and the

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, Protocol
 
-from edge_publish.advice import KEY_RENEWAL, V1_RETIRED, advice_for
+from edge_publish.advice import KEY_RENEWAL, advice_for
 from edge_publish.constants import (
     KEY_EXPIRY_WARNING_DAYS,
     MIB,
@@ -145,11 +145,6 @@ class Pipeline:
                 check_live(s, outcome, self.ui, self._live_version, self.today())
             return
         self._check_key_expiry()
-        if s.auth_method == "client-secret" and not s.dry_run:
-            self.ui.warn(
-                f"This run uses the retired v1 Publish API. {V1_RETIRED}",
-                "Legacy v1 authentication",
-            )
         if s.check_credentials:
             with self.make_client() as client, self.ui.phase("Check the credentials"):
                 client.check_credentials(deadline=Deadline.after(s.operation_timeout, self.clock))

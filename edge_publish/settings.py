@@ -37,7 +37,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from edge_publish.advice import KNOWN_CODES, NOT_TOLERABLE, closest_code
+from edge_publish.advice import KNOWN_CODES, NOT_TOLERABLE, V1_RETIRED, closest_code
 from edge_publish.constants import (
     API_ROOT,
     CERTIFICATION_BUSINESS_DAYS,
@@ -167,12 +167,13 @@ class Settings(BaseSettings):
     api_key: SecretStr | None = Field(
         default=None, description="The v1.1 API key (selects v1.1 auth). Keep it in a secret."
     )
+    # The v1 inputs stay declared, so that a workflow still passing them gets the retirement
+    # message rather than nothing: either one given is an input error (`_v1_retired`).
     client_secret: SecretStr | None = Field(
-        default=None,
-        description="The legacy v1 client secret, used with access-token-url (deprecated).",
+        default=None, description="Retired (the v1 client secret): give api-key instead."
     )
     access_token_url: str | None = Field(
-        default=None, description="The legacy v1 access token URL, used with client-secret."
+        default=None, description="Retired (the v1 access token URL): give api-key instead."
     )
     notes_for_certification: str = Field(
         default="", description="Notes for the certification reviewers."
@@ -361,11 +362,6 @@ class Settings(BaseSettings):
             raise ValueError(f"must be a whole number of days from 1 to 365, got {value}")
         return value
 
-    @field_validator("access_token_url")
-    @classmethod
-    def _token_url(cls, value: str | None) -> str | None:
-        return None if value is None else _check_url(value.strip(), "your client secret")
-
     @field_validator("operation_timeout")
     @classmethod
     def _positive_timeout(cls, value: float) -> float:
@@ -380,14 +376,22 @@ class Settings(BaseSettings):
             raise ValueError(f"must be a whole number from 0 to 100, got {value}")
         return value
 
-    @field_validator("api_key", "client_secret", mode="before")
+    @field_validator("client_secret", "access_token_url", mode="before")
+    @classmethod
+    def _v1_retired(cls, value: object) -> object:
+        # Any value is refused, and never echoed: it may be the old secret.
+        if value is not None and str(value).strip():
+            raise ValueError(f"belongs to the v1 Publish API, which {V1_RETIRED}")
+        return None
+
+    @field_validator("api_key", mode="before")
     @classmethod
     def _blank_secret(cls, value: object) -> object:
         if isinstance(value, str) and not value.strip():
             return None
         return value.strip() if isinstance(value, str) else value
 
-    @field_validator("client_id", "api_key", "client_secret")
+    @field_validator("client_id", "api_key")
     @classmethod
     def _header_safe(cls, value: str | SecretStr | None) -> str | SecretStr | None:
         # These travel in HTTP headers or a form: a space, a newline or a non-ASCII character
@@ -448,24 +452,14 @@ class Settings(BaseSettings):
         missing = [input_name(name) for name in required if not getattr(self, name)]
         if missing:
             raise ValueError(_empty(missing[0]))
-        if self.api_key is not None and self.client_secret is not None:
-            raise ValueError(
-                "`api-key` and `client-secret` are both set; pass only `api-key` (v1.1) and drop "
-                "`client-secret` and `access-token-url`"
-            )
         if self.dry_run:
             return self  # a dry run checks shapes, not credentials
         if not self.client_id:
             raise ValueError("`client-id` is required; copy it from Partner Center (Publish API)")
-        if self.api_key is None and self.client_secret is None:
+        if self.api_key is None:
             raise ValueError(
-                "no credentials: set `api-key` to the v1.1 API key from Partner Center "
+                "no credentials: set `api-key` to the API key from Partner Center "
                 "(Publish API), from a repository secret"
-            )
-        if self.client_secret is not None and not self.access_token_url:
-            raise ValueError(
-                "`client-secret` needs `access-token-url` (legacy v1); better, switch to a v1.1 "
-                "`api-key`"
             )
         return self
 
@@ -492,13 +486,9 @@ class Settings(BaseSettings):
         return "upload-only" if self.upload_only else "publish"
 
     @property
-    def auth_method(self) -> Literal["api-key", "client-secret", "none"]:
+    def auth_method(self) -> Literal["api-key", "none"]:
         """Which credential the run uses."""
-        if self.api_key is not None:
-            return "api-key"
-        if self.client_secret is not None:
-            return "client-secret"
-        return "none"
+        return "api-key" if self.api_key is not None else "none"
 
     @property
     def treat_as_success_codes(self) -> frozenset[str]:

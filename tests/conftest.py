@@ -19,7 +19,7 @@ from tests.support.actions_runner import (
     run_action,
     sweep_secrets,
 )
-from tests.support.credentials import API_KEY, CLIENT_ID, CLIENT_SECRET, GUID
+from tests.support.credentials import API_KEY, CLIENT_ID, CLIENT_SECRET, GUID, V1_TOKEN_URL
 from tests.support.zips import make_zip
 
 
@@ -48,9 +48,7 @@ def simulator():
     def start(ssl_context=None, **fields) -> Simulator:
         fields.setdefault("upload_seconds", 0.3)
         fields.setdefault("publish_seconds", 0.3)
-        scenario = Scenario(
-            api_key=API_KEY, client_id=CLIENT_ID, client_secret=CLIENT_SECRET, **fields
-        )
+        scenario = Scenario(api_key=API_KEY, client_id=CLIENT_ID, **fields)
         sim = Simulator(scenario, ssl_context=ssl_context).start()
         started.append(sim)
         return sim
@@ -68,7 +66,7 @@ def named(simulator):
     def start(name: str, **fields) -> Simulator:
         scenario = Scenario.load(name)
         data = {key: getattr(scenario, key) for key in Scenario.field_names()}
-        for key in ("client_id", "api_key", "client_secret", "upload_seconds", "publish_seconds"):
+        for key in ("client_id", "api_key", "upload_seconds", "publish_seconds"):
             data.pop(key)
         return simulator(**{**data, **fields})
 
@@ -93,9 +91,9 @@ def act(workspace):
         base = {"product-id": GUID, "zip-path": "dist/extension.zip", "client-id": CLIENT_ID}
         if auth == "api-key":
             base["api-key"] = API_KEY
-        elif auth == "client-secret":
+        elif auth == "client-secret":  # the retired v1 inputs, as an old workflow passes them
             base["client-secret"] = CLIENT_SECRET
-            base["access-token-url"] = sim.token_url if sim else ""
+            base["access-token-url"] = V1_TOKEN_URL
         if sim is not None:
             base["api-url"] = sim.url
         merged = {**base, **{k.replace("_", "-"): v for k, v in inputs.items()}}

@@ -110,11 +110,10 @@ def test_the_refusal_templates_state_facts_too():
     from edge_publish.client import _failures
 
     templates = [
-        _failures._V1_LOGIN_REFUSED,
         _failures._OPERATION_UNKNOWN,
         *_failures._REFUSALS.values(),
     ]
-    assert len(templates) >= 6
+    assert len(templates) >= 5
     for _code, _situation, template in templates:
         lowered = template.lower()
         assert not [w for w in FIX_WORDS if w in lowered], template
@@ -161,11 +160,10 @@ def test_readme_rows_give_the_advice_that_holds_for_a_publish_that_may_exist():
     for text in (ADVICE["InProgressSubmission"].lower(), rows["InProgressSubmission"]):
         assert "made before this run" in text
         assert "cancel it in partner center only if" in text
-    # The 401 advice follows the auth method, in the README as in the code.
+    # The 401 advice is the API key's: v1 is retired, in the README as in the code.
     assert "72 days" in ADVICE["Unauthorized"]
-    assert "72 days" not in SITUATIONS["v1-token-refused"]
     assert "api-key" in rows["Unauthorized"]
-    assert "client-secret" in rows["Unauthorized"]
+    assert "client-secret" not in rows["Unauthorized"]
 
 
 def test_a_firefox_build_gets_its_own_advice():

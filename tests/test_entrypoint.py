@@ -57,19 +57,6 @@ def test_publish_with_api_key(simulator, act):
     assert upload["headers"]["user-agent"].startswith("edge-publish/")
 
 
-def test_publish_with_v1_token(simulator, act):
-    sim = simulator()
-    run = act(sim, auth="client-secret")
-    assert run.returncode == 0, run.log
-    assert run.outputs["result"] == "published"
-    assert routes(sim)[0] == "token"
-    assert routes(sim).count("token") == 1
-    assert "Legacy v1 authentication" in run.stdout
-    token = sim.state.secret_values()
-    # The token is masked as soon as it is known.
-    assert any(f"::add-mask::{t}" in run.stdout for t in token)
-
-
 def test_upload_only(simulator, act):
     sim = simulator()
     run = act(sim, upload_only="true")
@@ -165,7 +152,7 @@ def test_missing_location(simulator, act):
         ("401", "Unauthorized", "72 days"),
         ("403", "Forbidden", "Client ID is Invalid"),
         ("404", "NotFound", GUID),
-        ("410", "Gone", "retired the v1 API"),
+        ("410", "Gone", "v1 Publish API since the end of 2024"),
     ],
 )
 def test_http_errors_one_request_no_retry(simulator, act, kind, code, fragment):
@@ -253,7 +240,7 @@ def test_glob_zip_path(simulator, act):
 
 def test_debug_lines_with_runner_debug_and_still_no_secret(simulator, act):
     sim = simulator(upload_seconds=7)
-    run = act(sim, auth="client-secret", env={"RUNNER_DEBUG": "1"})
+    run = act(sim, env={"RUNNER_DEBUG": "1"})
     assert run.returncode == 0, run.log
     assert "debug: GET /v1/products/" in run.stdout
     assert re.search(r"upload in progress, \d+ s of up to 600 s", run.stdout)

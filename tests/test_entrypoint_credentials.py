@@ -125,16 +125,6 @@ def test_check_credentials_accepted_sends_a_control_then_the_probe(simulator, ac
     assert "::group::Check the credentials" in run.stdout
 
 
-def test_check_credentials_with_a_v1_secret_asks_for_the_token_only_after_the_control(
-    simulator, act
-):
-    sim = simulator()
-    run = act(sim, auth="client-secret", check_credentials="true", zip_path="")
-    assert run.returncode == 0, run.log
-    assert run.outputs["result"] == "authorized"
-    assert routes(sim) == ["upload_status", "token", "upload_status"]
-
-
 def test_a_wrong_api_url_path_with_a_wrong_key_is_not_authorized(simulator, act):
     # api-url ending in /v1 (a copy-paste slip): no API operation has the probe's path, so the
     # gateway answers 404 before it looks at the (wrong) key.
@@ -144,15 +134,6 @@ def test_a_wrong_api_url_path_with_a_wrong_key_is_not_authorized(simulator, act)
     assert control["route"] is None
 
 
-@pytest.mark.parametrize(
-    ("kind", "status"), [("portal", 200), ("front_door_404", 404)], ids=["portal", "front-door"]
-)
-def test_a_control_that_is_not_refused_is_the_api_url_error(simulator, act, kind, status):
-    sim = simulator(faults=[{"route": "api", "requests": "all", "kind": kind}])
-    run = act(sim, check_credentials="true", zip_path="")
-    assert_api_url_error(run, sim, sim.url, f"HTTP {status} (text/html; charset=utf-8)")
-
-
 def test_a_control_that_keeps_failing_names_api_url_and_what_answered(simulator, act):
     sim = simulator(faults=[{"route": "upload_status", "requests": "all", "kind": "502"}])
     run = act(sim, check_credentials="true", zip_path="", retries="1")
@@ -160,24 +141,40 @@ def test_a_control_that_keeps_failing_names_api_url_and_what_answered(simulator,
     assert run.outputs["error-code"] == "NetworkError"
     message = run.outputs["error-message"]
     assert message.startswith(f"`api-url` {sim.url} answered the request without credentials")
-    assert "HTTP 502 (text/html; charset=utf-8) after 2 attempt(s)" in message
+    assert 'HTTP 502 (text/html, "502 Bad Gateway") from Azure\'s application gateway' in message
+    assert "after 2 attempt(s)" in message
     assert "<html" not in message
     controls = sim.journal()["requests"]
     assert len(controls) == 2
     assert not any("authorization" in request["headers"] for request in controls)
 
 
-def test_an_html_404_to_the_probe_is_a_protocol_error_not_authorized(simulator, act):
-    # The front door answers the probe with Azure's "404 Web Site not found" page.
+def test_a_front_door_page_on_the_probe_is_polled_again_and_never_a_verdict(simulator, act):
+    # The front door answers the probe once with Azure's "404 Web Site not found" page: that is
+    # no verdict on the credentials, and the next probe reaches the API.
     sim = simulator(faults=[{"route": "upload_status", "requests": [2], "kind": "front_door_404"}])
     run = act(sim, check_credentials="true", zip_path="")
+    assert run.returncode == 0, run.log
+    assert run.outputs["result"] == "authorized"
+    assert [r["status"] for r in sim.journal()["requests"]] == [401, 404, 404]
+    assert [r["fault"] for r in sim.journal()["requests"]] == [None, "front_door_404", None]
+
+
+def test_front_door_pages_on_every_probe_are_a_protocol_error_not_authorized(simulator, act):
+    sim = simulator(
+        faults=[{"route": "upload_status", "requests": [2, 3], "kind": "front_door_404"}]
+    )
+    run = act(sim, check_credentials="true", zip_path="", retries="1")
     assert run.returncode == 1, run.log
     assert run.outputs["result"] == "failed"
     assert run.outputs["error-code"] == "ProtocolError"
     message = run.outputs["error-message"]
-    assert "HTTP 404 (text/html; charset=utf-8)" in message
-    assert "not the API's own 404" in message
-    assert routes(sim) == CONTROL_AND_PROBE
+    assert message.startswith(
+        "Something other than the Edge Add-ons API answered the credentials probe at "
+        f"{sim.url}/v1/products/"
+    )
+    assert '"Microsoft Azure Web App - Error 404") from Azure\'s front door' in message
+    assert routes(sim) == ["upload_status"] * 3
     assert "authorized" not in run.summary
 
 

@@ -65,6 +65,36 @@ def test_dry_run_with_upload_only_is_an_input_error_naming_both(simulator, act):
     assert sim.journal()["requests"] == []
 
 
+@pytest.mark.parametrize(
+    ("auth", "inputs", "named"),
+    [
+        # An old v1 workflow, as it was: client-secret and access-token-url, no api-key.
+        ("client-secret", {}, "client-secret"),
+        # Half-migrated: the API key added, the v1 inputs left behind.
+        ("client-secret", {"api_key": "AK-e2e-7f3c9b1d-secret"}, "client-secret"),
+        (
+            "api-key",
+            {"access_token_url": "https://login.example/t/oauth2/v2.0/token"},
+            "access-token-url",
+        ),
+        ("client-secret", {"check_credentials": "true", "zip_path": ""}, "client-secret"),
+    ],
+)
+def test_the_retired_v1_inputs_are_an_input_error_and_nothing_is_sent(
+    simulator, act, auth, inputs, named
+):
+    sim = simulator()
+    run = act(sim, auth=auth, **inputs)
+    assert run.returncode == 2, run.log
+    assert run.outputs["error-code"] == "InvalidInput"
+    message = run.outputs["error-message"]
+    assert message.startswith(f"`{named}` belongs to the v1 Publish API")
+    assert "retired at the end of 2024" in message
+    assert 'Partner Center, open Publish API, click "Enable"' in message
+    assert "pass the key as api-key" in message
+    assert sim.journal()["requests"] == []
+
+
 def test_treat_as_success_with_upload_only_is_an_input_error_naming_both(simulator, act):
     # Tolerance applies to a publish's verdict; an upload-only run has none, so the input
     # would silently do nothing.

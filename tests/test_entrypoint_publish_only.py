@@ -169,19 +169,3 @@ def test_a_run_cancelled_after_the_publish_was_accepted_names_it(simulator, act)
     (operation,) = publishes(sim)
     assert "The store had accepted the publish" in run.outputs["error-message"]
     assert resume_advice(operation["id"]) in error_annotations(run)[0]
-
-
-def test_publish_only_with_a_refused_v1_secret_is_a_login_refusal(simulator, act):
-    # The token request comes before the publish: its refusal says nothing was published.
-    sim = simulator()
-    run = act(
-        sim,
-        zip_path="",
-        publish_only="true",
-        auth="client-secret",
-        client_secret="CS-wrong-secret-9",
-    )
-    assert run.returncode == 1, run.log
-    assert run.outputs["error-code"] == "Unauthorized"
-    assert "token request was refused" in run.outputs["error-message"]
-    assert routes(sim) == ["token"]

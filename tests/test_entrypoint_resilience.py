@@ -121,22 +121,6 @@ def test_persistent_429_on_polls_ends_throttled_within_the_budget(simulator, act
     assert elapsed < 20 + 15  # the budget, plus one request and the process start, loaded
 
 
-def test_token_429_then_success(simulator, act):
-    sim = simulator(faults=[{"route": "token", "requests": [1], "kind": "429", "retry_after": 1}])
-    run = act(sim, auth="client-secret")
-    assert run.returncode == 0, run.log
-    assert [r["status"] for r in requests(sim, "token")] == [429, 200]
-
-
-def test_token_bad_secret_is_not_retried(simulator, act):
-    sim = simulator()
-    run = act(sim, auth="client-secret", client_secret="CS-wrong-secret-9")
-    assert run.returncode == 1
-    assert run.outputs["error-code"] == "Unauthorized"
-    assert "client secret" in run.outputs["error-message"]
-    assert len(requests(sim, "token")) == 1
-
-
 def test_generic_failure_retried_with_retry_failed_operations(simulator, act):
     sim = simulator(publish_verdict=["failed", "succeeded"])
     run = act(sim, retry_failed_operations="1")

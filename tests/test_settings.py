@@ -86,17 +86,27 @@ def test_runner_inputs_win_over_edge_env(monkeypatch):
     assert load_settings().zip_path == "input.zip"
 
 
-def test_v1_token_flow(monkeypatch):
-    runner_env(
-        monkeypatch,
-        product_id=GUID,
-        zip_path="x.zip",
-        client_id="cid",
-        client_secret="sec-1234",
-        access_token_url="https://login.microsoftonline.com/t/oauth2/v2.0/token",
-    )
-    s = load_settings()
-    assert s.auth_method == "client-secret"
+@pytest.mark.parametrize(
+    ("inputs", "named"),
+    [
+        (
+            {"client_secret": "sec-1234", "access_token_url": "https://login.example/t"},
+            "client-secret",
+        ),
+        ({"client_secret": "sec-1234", "api_key": ""}, "client-secret"),
+        ({"access_token_url": "http://not-even-https.example/t"}, "access-token-url"),
+        ({"client_secret": "sec 1234\n", "dry_run": "true"}, "client-secret"),
+    ],
+)
+def test_the_retired_v1_inputs_are_refused_whatever_else_is_given(monkeypatch, inputs, named):
+    base = {"product_id": GUID, "zip_path": "x.zip", "client_id": "cid", "api_key": "key-1234"}
+    runner_env(monkeypatch, **{**base, **inputs})
+    with pytest.raises(InvalidInput) as info:
+        load_settings()
+    message = info.value.message
+    assert message.startswith(f"`{named}` belongs to the v1 Publish API, which Microsoft retired")
+    assert "sec-1234" not in message
+    assert "not-even-https" not in message
 
 
 @pytest.mark.parametrize(
@@ -107,7 +117,6 @@ def test_v1_token_flow(monkeypatch):
         ({"zip_path": ""}, "`zip-path` is required"),
         ({"client_id": ""}, "`client-id` is required"),
         ({"api_key": ""}, "No credentials: set `api-key`"),
-        ({"client_secret": "s3cret-value"}, "`api-key` and `client-secret` are both set"),
         ({"upload_only": "maybe"}, "`upload-only` "),
         ({"operation_timeout": "-5"}, "`operation-timeout` must be a number of seconds"),
         ({"operation_timeout": "0.5"}, "`operation-timeout` must be a number of seconds"),
@@ -128,12 +137,6 @@ def test_validation_errors_name_the_input(monkeypatch, inputs, fragment):
 def test_guid_error_shows_the_value(monkeypatch):
     runner_env(monkeypatch, product_id="abc", zip_path="x.zip", client_id="c", api_key="k-123")
     with pytest.raises(InvalidInput, match="got 'abc'"):
-        load_settings()
-
-
-def test_client_secret_needs_token_url(monkeypatch):
-    runner_env(monkeypatch, product_id=GUID, zip_path="x.zip", client_id="c", client_secret="s-123")
-    with pytest.raises(InvalidInput, match="`client-secret` needs `access-token-url`"):
         load_settings()
 
 
@@ -160,19 +163,6 @@ def test_plain_http_allowed_on_loopback(monkeypatch, url):
         monkeypatch, product_id=GUID, zip_path="x", client_id="c", api_key="k-123", api_url=url
     )
     assert load_settings().api_url == url
-
-
-def test_token_url_must_be_https(monkeypatch):
-    runner_env(
-        monkeypatch,
-        product_id=GUID,
-        zip_path="x",
-        client_id="c",
-        client_secret="s-123",
-        access_token_url="http://login.example.com/token",
-    )
-    with pytest.raises(InvalidInput, match="`access-token-url` must use https://"):
-        load_settings()
 
 
 def test_treat_as_success_codes(monkeypatch):
@@ -245,12 +235,10 @@ def test_helpers():
     assert set(Settings.model_fields) >= {"product_id", "zip_path", "api_key", "retries"}
 
 
-@pytest.mark.parametrize("field", ["api_key", "client_id", "client_secret"])
+@pytest.mark.parametrize("field", ["api_key", "client_id"])
 @pytest.mark.parametrize("value", ["AK-123\nsecond-line", "AK 123", "AK-ünï"])
 def test_credentials_must_fit_in_a_header(monkeypatch, field, value):
     base = {"product_id": GUID, "zip_path": "x.zip", "client_id": "cid", "api_key": "key-1234"}
-    if field == "client_secret":
-        base = {**base, "api_key": "", "access_token_url": "https://login.example/t"}
     runner_env(monkeypatch, **{**base, field: value})
     with pytest.raises(InvalidInput) as info:
         load_settings()

@@ -1,9 +1,10 @@
 """The Edge Add-ons API client: the only package that speaks HTTP.
 
-``_client`` sends the requests, ``_policy`` says which failures may have taken effect and
-which are sent again, ``_retry`` how long to wait, ``_transport`` sets up TLS trust and
-proxies, ``_answers`` parses what the store says, and ``_failures`` turns every failure into
-the error the user sees.
+``_client`` sends the requests, ``_origin`` classifies every answer once by who gave it (the
+API, or a page of something else, or a redirect), ``_policy`` says which failures may have
+taken effect and which are sent again, ``_retry`` how long to wait, ``_transport`` sets up TLS
+trust and proxies, ``_answers`` parses what the store says, and ``_failures`` turns every
+failure into the error the user sees.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The store's answers, parsed: status bodies, Location headers, tokens, request ids.
+"""The store's answers, parsed: status bodies, Location headers, request ids.
 
 Pure functions of what came over the wire; they send nothing.
 """
@@ -185,25 +185,6 @@ def _timestamp(value: object) -> dt.datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
-
-
-def parse_token(_response: httpx.Response, body: bytes) -> str:
-    """The access token of a v1 token answer.
-
-    Raises:
-        BadBodyError: if the body is not JSON (retried, like a poll's).
-        ProtocolError: if it holds no token.
-    """
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadBodyError(f"not JSON: {exc}") from None
-    token = data.get("access_token") if isinstance(data, dict) else None
-    if not isinstance(token, str) or not token.strip():
-        raise ProtocolError(
-            "The token endpoint answered without an access_token.", situation="v1-token-missing"
-        )
-    return token
 
 
 def request_id(headers: httpx.Headers | Mapping[str, str]) -> str | None:

@@ -1,4 +1,4 @@
-"""The Edge Add-ons API client: the four documented requests, and the v1 token.
+"""The Edge Add-ons API client: the four documented requests, with an API key.
 
 It applies the retry policy of `edge_publish.client._retry` to each request and turns every
 failure into a specific `EdgePublishError` (`edge_publish.client._failures`). It streams the
@@ -8,9 +8,11 @@ credential.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
@@ -24,10 +26,10 @@ from edge_publish.client._answers import (
     Upload,
     location,
     parse_status,
-    parse_token,
     request_id,
 )
-from edge_publish.client._failures import translate, url_path
+from edge_publish.client._failures import ANSWERED_BY_ANOTHER, translate, url_path
+from edge_publish.client._origin import Answer, classify
 from edge_publish.client._policy import HttpStatusError, RequestKind, submits
 from edge_publish.client._retry import Retrier
 from edge_publish.client._transport import http_client
@@ -39,7 +41,6 @@ from edge_publish.constants import (
     PROGRESS_MIN_SIZE,
     READ_TIMEOUT,
     SLOW_UPLOAD_BYTES_PER_SECOND,
-    TOKEN_SCOPE,
     UPLOAD_CHUNK,
 )
 from edge_publish.errors import (
@@ -60,27 +61,17 @@ T = TypeVar("T")
 PROBE_OPERATION_ID: Final = "00000000-0000-0000-0000-000000000000"
 
 
+@dataclass(frozen=True)
 class Auth:
-    """Credentials for the API: a v1.1 API key, or a legacy v1 token fetched on first use."""
+    """Credentials for the API: the client id and its API key (v1, with tokens, is retired)."""
 
-    def __init__(
-        self,
-        client_id: str,
-        *,
-        api_key: str | None = None,
-        client_secret: str | None = None,
-        token_url: str | None = None,
-    ) -> None:
-        self.client_id = client_id
-        self.api_key = api_key
-        self.client_secret = client_secret
-        self.token_url = token_url
-        self.token: str | None = None
+    client_id: str
+    api_key: str = field(repr=False)
 
     @property
-    def is_v1(self) -> bool:
-        """Whether this is the legacy token flow."""
-        return self.api_key is None
+    def headers(self) -> dict[str, str]:
+        """The headers every authenticated request carries."""
+        return {"Authorization": f"ApiKey {self.api_key}", "X-ClientID": self.client_id}
 
 
 class EdgeClient:
@@ -91,8 +82,6 @@ class EdgeClient:
         product_id: The product's GUID.
         auth: The credentials.
         retries: Retries per request after a transient failure.
-        on_secret: Called with every secret learned at run time (the v1 token), before it
-            is used, so that the caller can mask it.
         transport: For tests only: an httpx transport to use instead of the network.
     """
 
@@ -103,14 +92,12 @@ class EdgeClient:
         product_id: str,
         auth: Auth,
         retries: int,
-        on_secret: Callable[[str], None] = lambda _: None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.product_id = product_id
         self.auth = auth
         self.retries = retries
-        self.on_secret = on_secret
         self._log = get_logger()
         self._http = http_client(transport)
 
@@ -164,7 +151,7 @@ class EdgeClient:
             "POST",
             self._product_url("/draft/package"),
             deadline=deadline,
-            parse=location,
+            parse=_location,
             headers={"Content-Type": "application/zip", "Content-Length": str(size)},
             content=body,
             timeout=httpx.Timeout(read_timeout, connect=CONNECT_TIMEOUT),
@@ -188,7 +175,7 @@ class EdgeClient:
             "POST",
             self._product_url(""),
             deadline=deadline,
-            parse=location,
+            parse=_location,
             headers={"Content-Type": "application/json"},
             content=lambda: json.dumps({"notes": notes}, ensure_ascii=False).encode(),
             retrier=retrier,
@@ -206,53 +193,79 @@ class EdgeClient:
     def check_credentials(self, *, deadline: Deadline) -> None:
         """Ask the store whether it accepts the credentials, sending nothing that changes state.
 
-        Two status requests for an operation that cannot exist. First a control, without
-        credentials: the API refuses it (401; 403 is accepted too). Anything else means that
-        something other than the API answers at ``api-url``, and the credentials are not sent
-        there. Then the probe, with credentials: the API's own 404 means they were accepted;
-        401 is a refused key and 403 a refused client id. A 404 cannot tell an unknown product
+        Two status requests for an operation that cannot exist, each judged by who answered
+        (`edge_publish.client._origin`). First a control, without credentials: the API's own
+        refusal (401; 403 is accepted too) is expected. The API answering otherwise means that
+        ``api-url`` is not the API's root; an answer that is not the API's own (a page, an
+        empty 404) means that something other than the API answers at ``api-url``. Either way
+        the credentials are not sent. Then the probe, with credentials: the API's own 404 (its
+        JSON, with ``statusCode`` and ``message``) means they were accepted; the API's 401 is
+        a refused key and its 403 a refused client id. A 404 cannot tell an unknown product
         from an unknown operation.
 
         Raises:
-            InvalidInput: the control was not refused (``api-url`` is not the API's root).
+            InvalidInput: the API answered the control without refusing it (a wrong root).
             NetworkError: the control kept failing with a 5xx (the API, or what answers there).
-            ApiError: for a refusal (``Unauthorized``, ``Forbidden``) or another error status.
-            ProtocolError: the probe's answer is not the API's own 404.
+            ProtocolError: something other than the API answered the control or the probe.
+            ApiError: for the API's refusal (``Unauthorized``, ``Forbidden``) or another error.
         """
         url = self._product_url(f"/draft/package/operations/{PROBE_OPERATION_ID}")
         control = Retrier(RequestKind.POLL, deadline=deadline, retries=self.retries)
-        try:
+        with self._judged(control, "the request without credentials", sent=False):
             self._request(
                 RequestKind.POLL,
                 "GET",
                 url,
                 deadline=deadline,
-                parse=lambda response, _: _control_answer(response, self.api_url),
+                parse=lambda response, _body, answer: _control_answer(
+                    response, answer, self.api_url
+                ),
                 authenticated=False,
                 accept=_CONTROL_ANSWERS,
                 retrier=control,
             )
+        probe = Retrier(RequestKind.POLL, deadline=deadline, retries=self.retries)
+        with self._judged(probe, "the credentials probe", sent=True):
+            self._request(
+                RequestKind.POLL,
+                "GET",
+                url,
+                deadline=deadline,
+                parse=_probe_answer,
+                accept=frozenset({HTTPStatus.NOT_FOUND}),
+                retrier=probe,
+            )
+
+    @contextlib.contextmanager
+    def _judged(self, retrier: Retrier, what: str, *, sent: bool) -> Iterator[None]:
+        """Turn the last failure of a check-credentials request into who answered it."""
+        try:
+            yield
         except ApiError as exc:
-            last = control.last_failure
-            if (
-                not isinstance(last, HttpStatusError)
-                or last.status_code < HTTPStatus.INTERNAL_SERVER_ERROR
-            ):
+            last = retrier.last_failure
+            if not isinstance(last, HttpStatusError) or exc.code == "Redirected":
                 raise
-            raise NetworkError(
-                f"`api-url` {self.api_url} answered the request without credentials with "
-                f"{_answered(last)} after {control.attempts} attempt(s), where the Edge Add-ons "
-                "API refuses it with 401; the credentials were not sent.",
-                request_id=exc.request_id,
-            ) from None
-        self._request(
-            RequestKind.POLL,
-            "GET",
-            url,
-            deadline=deadline,
-            parse=_probe_answer,
-            accept=frozenset({HTTPStatus.NOT_FOUND}),
-        )
+            credentials = (
+                "the credentials were sent there" if sent else "the credentials were not sent"
+            )
+            if not sent and last.status_code >= HTTPStatus.INTERNAL_SERVER_ERROR:
+                raise NetworkError(
+                    f"`api-url` {self.api_url} answered {what} with {last.answer.describe()} "
+                    f"after {retrier.attempts} attempt(s), where the Edge Add-ons API refuses "
+                    f"it with 401; {credentials}.",
+                    request_id=exc.request_id,
+                ) from None
+            answer = last.answer
+            if answer.is_page:
+                sender = f" from {answer.sender}" if answer.sender else ""
+                raise ProtocolError(
+                    f"Something other than the Edge Add-ons API answered {what} at "
+                    f"{last.url}: {answer.what()}{sender}, after {retrier.attempts} "
+                    f"attempt(s); {credentials}.",
+                    situation=ANSWERED_BY_ANOTHER,
+                    request_id=exc.request_id,
+                ) from None
+            raise
 
     def _status(self, suffix: str, operation_id: str, deadline: Deadline) -> OperationStatus:
         url = self._product_url(suffix)
@@ -261,38 +274,8 @@ class EdgeClient:
             "GET",
             url,
             deadline=deadline,
-            parse=lambda _, body: parse_status(operation_id, body),
+            parse=lambda _response, body, _answer: parse_status(operation_id, body),
         )
-
-    # --- auth -------------------------------------------------------------------------------
-    def _auth_headers(self, deadline: Deadline) -> dict[str, str]:
-        if not self.auth.is_v1:
-            return {
-                "Authorization": f"ApiKey {self.auth.api_key}",
-                "X-ClientID": self.auth.client_id,
-            }
-        if self.auth.token is None:
-            self.auth.token = self._fetch_token(deadline)
-        return {"Authorization": f"Bearer {self.auth.token}"}
-
-    def _fetch_token(self, deadline: Deadline) -> str:
-        form = {
-            "client_id": self.auth.client_id,
-            "client_secret": self.auth.client_secret or "",
-            "scope": TOKEN_SCOPE,
-            "grant_type": "client_credentials",
-        }
-        token = self._request(
-            RequestKind.TOKEN,
-            "POST",
-            self.auth.token_url or "",
-            deadline=deadline,
-            data=form,
-            authenticated=False,
-            parse=parse_token,
-        )
-        self.on_secret(token)
-        return token
 
     # --- one request, with the retry policy ------------------------------------------------------
     def _request(
@@ -302,7 +285,7 @@ class EdgeClient:
         url: str,
         *,
         deadline: Deadline,
-        parse: Callable[[httpx.Response, bytes], T],
+        parse: Callable[[httpx.Response, bytes, Answer], T],
         authenticated: bool = True,
         content: Callable[[], bytes | Iterator[bytes]] | None = None,
         accept: frozenset[int] = frozenset(),
@@ -317,17 +300,15 @@ class EdgeClient:
         retrier = retrier or Retrier(kind, deadline=deadline, retries=self.retries)
         base_headers: dict[str, str] = kwargs.pop("headers", None) or {}
         base_timeout: httpx.Timeout = kwargs.pop("timeout", None) or self._http.timeout
-        # Credentials first, outside the attempts: a refused v1 token request is its own
-        # failure, and never a publish's.
         if authenticated:
-            base_headers = {**base_headers, **self._auth_headers(deadline)}
+            base_headers = {**base_headers, **self.auth.headers}
         try:
             for attempt in stamina.retry_context(on=retrier, attempts=None, timeout=None):
                 with attempt:
                     headers = dict(base_headers)
                     if content is not None:
                         kwargs["content"] = content()
-                    response, body = self._send(
+                    response, body, answer = self._send(
                         method,
                         url,
                         headers=headers,
@@ -336,8 +317,8 @@ class EdgeClient:
                         **kwargs,
                     )
                     if not submits(kind):
-                        return parse(response, body)
-                    return _parse_accepted(parse, response, body)
+                        return parse(response, body, answer)
+                    return _parse_accepted(parse, response, body, answer)
         except _AcceptedCutOff as exc:
             if submits(kind):
                 raise _unusable(exc) from None
@@ -345,14 +326,8 @@ class EdgeClient:
         except EdgePublishError:
             raise
         except Exception as exc:  # noqa: BLE001 (every failure is translated below)
-            host_url = (self.auth.token_url or "") if kind is RequestKind.TOKEN else self.api_url
             raise translate(
-                kind,
-                exc,
-                retrier,
-                product_id=self.product_id,
-                url=host_url,
-                v1=self.auth.is_v1,
+                kind, exc, retrier, product_id=self.product_id, url=self.api_url
             ) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
@@ -364,8 +339,12 @@ class EdgeClient:
         timeout: httpx.Timeout,
         accept: frozenset[int],
         **kwargs: Any,  # noqa: ANN401 (passed through to httpx)
-    ) -> tuple[httpx.Response, bytes]:
-        """Send once; an error status not in *accept* raises `HttpStatusError`."""
+    ) -> tuple[httpx.Response, bytes, Answer]:
+        """Send once, and classify the answer (the one place that does).
+
+        An answer that is not the API's (a page, a redirect), or the API's error status not in
+        *accept*, raises `HttpStatusError`: the retry policy and the translation judge it.
+        """
         # httpx's read timeout bounds each read; this bounds the whole answer too, so a server
         # trickling a byte at a time cannot hold the run past the request's read timeout. It
         # stays on the monotonic clock, as httpx's own socket timeouts do: it measures the
@@ -385,18 +364,23 @@ class EdgeClient:
                     raise httpx.ReadTimeout(
                         "the answer kept trickling in", request=response.request
                     )
-        if not response.is_success and response.status_code not in accept:
-            self._log_failure(method, url, response, bytes(body))
-            raise HttpStatusError(response.status_code, response.headers, bytes(body), url)
+        answer = classify(response.status_code, response.headers, bytes(body))
+        if not answer.is_api or (not response.is_success and response.status_code not in accept):
+            self._log_failure(method, url, response, bytes(body), answer)
+            raise HttpStatusError(response.status_code, response.headers, bytes(body), url, answer)
         self._log.debug(f"{method} {url_path(url)}", status=response.status_code)
-        return response, bytes(body)
+        return response, bytes(body), answer
 
-    def _log_failure(self, method: str, url: str, response: httpx.Response, body: bytes) -> None:
-        excerpt = body[:300].decode("utf-8", "replace").strip()
+    def _log_failure(
+        self, method: str, url: str, response: httpx.Response, body: bytes, answer: Answer
+    ) -> None:
+        """Log a failed answer: who gave it, and its text (a page's markup is described)."""
+        excerpt = "" if answer.html else body[:300].decode("utf-8", "replace").strip()
         self._log.info(
             f"{method} {url_path(url)} answered {response.status_code}",
             request_id=request_id(response.headers) or "-",
             **({"body": ServerText(excerpt)} if excerpt else {}),
+            **({"from": ServerText(answer.describe())} if not answer.is_api else {}),
         )
 
 
@@ -407,7 +391,10 @@ _REFUSED: Final = frozenset({HTTPStatus.UNAUTHORIZED, HTTPStatus.FORBIDDEN})
 
 
 def _parse_accepted(
-    parse: Callable[[httpx.Response, bytes], T], response: httpx.Response, body: bytes
+    parse: Callable[[httpx.Response, bytes, Answer], T],
+    response: httpx.Response,
+    body: bytes,
+    answer: Answer,
 ) -> T:
     """Read the answer to a publish the store accepted: unusable, it leaves the publish uncertain.
 
@@ -415,7 +402,7 @@ def _parse_accepted(
     where it went: the submission exists, and must not be sent again.
     """
     try:
-        return parse(response, body)
+        return parse(response, body, answer)
     except EdgePublishError as exc:
         raise _unusable(exc) from None
 
@@ -431,50 +418,35 @@ def _unusable(exc: EdgePublishError) -> PublishUncertain:
     )
 
 
-def _answered(response: httpx.Response | HttpStatusError) -> str:
-    """What answered, as the messages show it: the status and the content type."""
-    content_type = response.headers.get("content-type", "").strip()
-    return f"HTTP {response.status_code} ({ServerText(content_type or 'no content type')})"
+def _location(response: httpx.Response, body: bytes, _answer: Answer) -> str:
+    return location(response, body)
 
 
-def _control_answer(response: httpx.Response, api_url: str) -> None:
-    """The control, sent without credentials, must be refused: else this is not the API."""
-    if response.status_code not in _REFUSED:
+def _control_answer(response: httpx.Response, answer: Answer, api_url: str) -> None:
+    """The API's answer to the control, sent without credentials, must be its refusal.
+
+    Only the API's own answers reach here (`_send` raises the others): the API answering
+    otherwise is not at its root, such as an ``api-url`` ending in ``/v1``.
+    """
+    if answer.status not in _REFUSED:
         raise InvalidInput(
             f"`api-url` {api_url} answered a request without credentials with "
-            f"{_answered(response)}, where the Edge Add-ons API refuses it with 401; the "
+            f"{answer.describe()}, where the Edge Add-ons API refuses it with 401; the "
             "credentials were not sent.",
             situation="api-url-not-the-api",
             request_id=request_id(response.headers),
         )
 
 
-def _probe_answer(response: httpx.Response, body: bytes) -> None:
-    """The probe's answer must be the API's own 404: not HTML, and its error JSON if any."""
-    if response.status_code == HTTPStatus.NOT_FOUND and _is_api_error(response, body):
+def _probe_answer(response: httpx.Response, _body: bytes, answer: Answer) -> None:
+    """The probe's answer must be the API's own 404 (its JSON: `_send` raised any other 404)."""
+    if answer.status == HTTPStatus.NOT_FOUND:
         return
     raise ProtocolError(
-        f"The credentials probe was answered with {_answered(response)}, which is not the API's "
+        f"The credentials probe was answered with {answer.describe()}, which is not the API's "
         "own 404 for an operation that cannot exist.",
-        situation="probe-answered-by-another",
+        situation=ANSWERED_BY_ANOTHER,
         request_id=request_id(response.headers),
-    )
-
-
-def _is_api_error(response: httpx.Response, body: bytes) -> bool:
-    """Whether an error answer has the API's shape: not HTML; empty, or JSON with a status."""
-    if "html" in response.headers.get("content-type", "").lower():
-        return False
-    if not body.strip():
-        return True
-    try:
-        document = json.loads(body)
-    except ValueError:
-        return False
-    return (
-        isinstance(document, dict)
-        and document.get("statusCode") == response.status_code
-        and isinstance(document.get("message"), str)
     )
 
 

@@ -36,13 +36,10 @@ from edge_publish.errors import (
 )
 from edge_publish.log import ServerText
 
-# The final refusals: (error-code, situation, message). {shown} is what the answer said
-# (`said_in`), or "".
-_V1_LOGIN_REFUSED: Final[tuple[str, str, str]] = (
-    "Unauthorized",
-    "v1-login-refused",
-    "The token request was refused (HTTP {status}){shown}.",
-)
+# What happened when something other than the API answered: the advice's key.
+ANSWERED_BY_ANOTHER: Final = "answered-by-another"
+# The API's final refusals: (error-code, situation, message). {shown} is what the answer said
+# (`shown`), or "". A page that is not the API's never reaches them: it is no refusal.
 _OPERATION_UNKNOWN: Final[tuple[str, str, str]] = (
     "NotFound",
     "operation-unknown",
@@ -60,25 +57,24 @@ _REFUSALS: Final[dict[int, tuple[str, str, str]]] = {
         "",
         "The store knows no product '{product_id}' for these credentials (HTTP 404).",
     ),
-    HTTPStatus.GONE: ("Gone", "", "The store answered 410 Gone: the v1 API is retired."),
+    HTTPStatus.GONE: ("Gone", "", "The store answered 410 Gone: it retired the endpoint."),
 }
 
 
-# The situation of a 401 from the API, by auth method: the fixes differ.
-_UNAUTHORIZED_V1: Final = "v1-token-refused"
+def shown(exc: HttpStatusError) -> str:
+    """What the error answer said, and who said it (`edge_publish.client._origin`).
 
-
-def said_in(exc: HttpStatusError, kind: RequestKind) -> str:
-    """What the error answer to a request of *kind* said, and who said it.
-
-    An HTML page (a gateway's, a proxy's) is described, not quoted: its markup would bury the
-    sentence it follows. A token request's answer is the token endpoint's, not the store's.
+    The API's words are quoted. A page that is not the API's (a front door's, a gateway's) is
+    described, not quoted: its markup would bury the sentence it follows.
     """
-    speaker = "the token endpoint" if kind is RequestKind.TOKEN else "the store"
-    content_type = exc.headers.get("content-type", "").split(";", 1)[0].strip().casefold()
-    if content_type == "text/html" and exc.body:
-        return f"; {speaker} answered with an HTML page (text/html, {len(exc.body)} bytes)"
-    return said(exc.text(), speaker=speaker)
+    answer = exc.answer
+    if not answer.is_page:
+        return said(exc.text())
+    if answer.html or not answer.size:
+        return f"; {answer.who} answered with {answer.what()}" + (
+            ", not the API" if answer.sender else ""
+        )
+    return said(exc.text(), speaker=answer.who)
 
 
 def translate(
@@ -88,22 +84,15 @@ def translate(
     *,
     product_id: str,
     url: str,
-    v1: bool = False,
 ) -> EdgePublishError:
-    """The user-facing error for *exc*, the last failure of a request of *kind* to *url*.
-
-    *v1* tells that the credentials are a v1 token, whose refusal needs another fix.
-    """
+    """The user-facing error for *exc*, the last failure of a request of *kind* to *url*."""
     if isinstance(exc, EdgePublishError):
         return exc
     uncertain = _uncertain(kind, exc, retrier)
     if uncertain is not None:
         return uncertain
     if isinstance(exc, HttpStatusError):
-        error = _http_error(kind, exc, retrier, product_id)
-        if v1 and error.code == "Unauthorized" and not error.situation:
-            error.situation = _UNAUTHORIZED_V1
-        return error
+        return _http_error(kind, exc, retrier, product_id)
     if isinstance(exc, BadBodyError):
         return ProtocolError(f"The store's answer to the {kind.value} was not JSON ({exc}).")
     if isinstance(exc, httpx.LocalProtocolError):
@@ -141,7 +130,7 @@ def _uncertain(kind: RequestKind, exc: Exception, retrier: Retrier) -> PublishUn
     if isinstance(exc, HttpStatusError):
         what, store, rid = (
             f"failed with HTTP {exc.status_code}",
-            said_in(exc, kind),
+            shown(exc),
             request_id(exc.headers),
         )
     else:
@@ -160,7 +149,7 @@ def _http_error(
     kind: RequestKind, exc: HttpStatusError, retrier: Retrier, product_id: str
 ) -> EdgePublishError:
     status, rid = exc.status_code, request_id(exc.headers)
-    shown = said_in(exc, kind)
+    answered = shown(exc)
     if HTTPStatus.MULTIPLE_CHOICES <= status < HTTPStatus.BAD_REQUEST:
         location = ServerText(exc.headers.get("location", "?"))
         return ApiError(
@@ -176,9 +165,18 @@ def _http_error(
         else:
             why = f"{retrier.throttled} time(s), until the operation's time budget ran out"
         return Throttled(f"The store throttled the {kind.value} (HTTP 429, {why}).", request_id=rid)
-    if kind is RequestKind.TOKEN and status in {HTTPStatus.BAD_REQUEST, HTTPStatus.UNAUTHORIZED}:
-        refusal = _V1_LOGIN_REFUSED
-    elif kind is RequestKind.POLL and status == HTTPStatus.NOT_FOUND:
+    attempts = f" after {retrier.attempts} attempts" if retrier.attempts > 1 else ""
+    if exc.answer.is_page and status < HTTPStatus.INTERNAL_SERVER_ERROR:
+        # Not the API's answer, so no verdict on the product, operation or credentials.
+        who = exc.answer.who
+        return ApiError(
+            f"{who[0].upper()}{who[1:]} answered the {kind.value} at {_host(exc.url)} with "
+            f"{exc.answer.what()}{attempts}" + (", not the API." if exc.answer.sender else "."),
+            status_code=status,
+            situation=ANSWERED_BY_ANOTHER,
+            request_id=rid,
+        )
+    if kind is RequestKind.POLL and status == HTTPStatus.NOT_FOUND:
         refusal = _OPERATION_UNKNOWN
     else:
         refusal = _REFUSALS.get(status, ("", "", ""))
@@ -186,7 +184,7 @@ def _http_error(
     if template:
         return ApiError(
             template.format(
-                status=status, shown=shown, product_id=product_id, url=url_path(exc.url)
+                status=status, shown=answered, product_id=product_id, url=url_path(exc.url)
             ),
             status_code=status,
             code=code,
@@ -195,14 +193,13 @@ def _http_error(
         )
     if status == HTTPStatus.BAD_REQUEST and kind is RequestKind.UPLOAD:
         return ApiError(
-            f"The store rejected the upload (HTTP 400){shown}.",
+            f"The store rejected the upload (HTTP 400){answered}.",
             status_code=status,
             situation="upload-bad-request",
             request_id=rid,
         )
-    attempts = f" after {retrier.attempts} attempts" if retrier.attempts > 1 else ""
     return ApiError(
-        f"The {kind.value} failed with HTTP {status}{attempts}{shown}.",
+        f"The {kind.value} failed with HTTP {status}{attempts}{answered}.",
         status_code=status,
         request_id=rid,
     )

@@ -9,17 +9,22 @@ all ask it, and nothing else decides.
 request          may have taken effect              repeated after
 ==============  ==================================  =========================================
 status poll      nothing: it reads                  connect/read errors, drops, timeouts,
-                                                    408, 429, 500, 502, 503, 504, bad JSON
-token (v1)       nothing that matters               the same as polls; never 400 or 401
-upload           500, 502, 504, drops, timeouts:    the same as polls, except bad JSON: a
-                 a re-upload only replaces the      re-upload only replaces the draft
+                                                    408, 429, 500, 502, 503, 504, bad JSON,
+                                                    a page that is not the API's
+upload           500, 502, 504, drops, timeouts,    the same as polls, except bad JSON: a
+                 a page that is not the API's:      re-upload only replaces the draft
+                 a re-upload only replaces the
                  draft
 publish          500, 502, 504, a read timeout,     connect errors, 408, 429, 503 (no effect);
-                 a drop after the body was sent     and each failure that may have taken
-                                                    effect, because the store keeps one
+                 a drop after the body was sent,    and each failure that may have taken
+                 a page that is not the API's       effect, because the store keeps one
                                                     submission in review and refuses a
                                                     second (``InProgressSubmission``)
 ==============  ==================================  =========================================
+
+A page that is not the API's (`edge_publish.client._origin`: a front door's, a gateway's, a
+firewall's, whatever its status) is never a verdict: on a poll it is transient, and on an
+upload or publish it counts as a 502 does, since the API behind it may have acted.
 
 A publish that may have taken effect and then fails for good is reported as
 `PublishUncertain`, and a 2xx whose body is unusable (it did take effect, and is never sent
@@ -40,28 +45,40 @@ from typing import Final
 
 import httpx
 
+from edge_publish.client._origin import Answer, classify
 from edge_publish.client._transport import certificate_failure
 from edge_publish.log import ServerText
 
 
 class RequestKind(enum.Enum):
-    """The four kinds of request, each with its own rules."""
+    """The three kinds of request, each with its own rules."""
 
     POLL = "status poll"
-    TOKEN = "token request"  # noqa: S105 (a name, not a secret)
     UPLOAD = "upload"
     PUBLISH = "publish"
 
 
 class HttpStatusError(Exception):
-    """A non-2xx answer, raised inside an attempt so that the retry hook can judge it."""
+    """An answer that is not a success of the API's, raised inside an attempt for the retry hook.
 
-    def __init__(self, status_code: int, headers: Mapping[str, str], body: bytes, url: str) -> None:
+    A non-2xx answer, or any answer that is not the API's (a 200 page). ``answer`` is its one
+    classification (`edge_publish.client._origin`), made by the client as it read the answer.
+    """
+
+    def __init__(
+        self,
+        status_code: int,
+        headers: Mapping[str, str],
+        body: bytes,
+        url: str,
+        answer: Answer | None = None,
+    ) -> None:
         super().__init__(f"HTTP {status_code}")
         self.status_code = status_code
         self.headers = httpx.Headers(headers)  # case-insensitive, as HTTP headers are
         self.body = body
         self.url = url
+        self.answer = answer or classify(status_code, self.headers, body)
 
     def text(self, limit: int = 500) -> ServerText:
         """The body as text, shortened, marked as server text."""
@@ -100,12 +117,14 @@ def submits(kind: RequestKind) -> bool:
 def may_have_taken_effect(kind: RequestKind, exc: BaseException) -> bool:
     """Whether the failed request of *kind* may have changed something at the store.
 
-    Only uploads and publishes change anything; a poll or a token request only reads.
+    Only uploads and publishes change anything; a poll only reads.
     """
     if kind not in {RequestKind.UPLOAD, RequestKind.PUBLISH}:
         return False
     if isinstance(exc, HttpStatusError):
-        return exc.status_code in _REPEATED_STATUS - _NO_EFFECT_STATUS
+        if exc.status_code in _REPEATED_STATUS:
+            return exc.status_code not in _NO_EFFECT_STATUS
+        return exc.answer.is_page  # as a 502: the API behind the page may have acted
     if sent_nothing(exc) or isinstance(exc, httpx.LocalProtocolError):
         return False
     return isinstance(exc, httpx.TransportError) and certificate_failure(exc) is None
@@ -116,7 +135,9 @@ def repeat_reason(kind: RequestKind, exc: BaseException) -> str | None:
     if certificate_failure(exc) is not None:
         return None  # a certificate the runner does not trust stays untrusted
     if isinstance(exc, HttpStatusError):
-        return f"HTTP {exc.status_code}" if exc.status_code in _REPEATED_STATUS else None
+        if exc.status_code in _REPEATED_STATUS:
+            return f"HTTP {exc.status_code}"
+        return exc.answer.describe() if exc.answer.is_page else None
     if sent_nothing(exc):
         return f"connection failed ({type(exc).__name__})"
     if isinstance(exc, httpx.LocalProtocolError):
@@ -125,6 +146,6 @@ def repeat_reason(kind: RequestKind, exc: BaseException) -> str | None:
         return f"timed out ({type(exc).__name__})"
     if isinstance(exc, httpx.TransportError):
         return f"connection dropped ({type(exc).__name__})"
-    if isinstance(exc, BadBodyError) and kind in {RequestKind.POLL, RequestKind.TOKEN}:
+    if isinstance(exc, BadBodyError) and kind is RequestKind.POLL:
         return "the answer was not valid JSON"
     return None

@@ -69,16 +69,11 @@ def client_for(settings: Settings) -> EdgeClient:
 
     auth = Auth(
         settings.client_id,
-        api_key=settings.api_key.get_secret_value() if settings.api_key else None,
-        client_secret=(
-            settings.client_secret.get_secret_value() if settings.client_secret else None
-        ),
-        token_url=settings.access_token_url,
+        api_key=settings.api_key.get_secret_value() if settings.api_key else "",
     )
     return EdgeClient(
         api_url=settings.api_url,
         product_id=settings.product_id,
         auth=auth,
         retries=settings.retries,
-        on_secret=mask_secret,
     )

@@ -3,7 +3,7 @@
 Why it exists: the real service cannot be reached from CI, has no sandbox, and its worst
 behaviours (throttling, dropped connections, hostile or truncated bodies, a publish that took
 effect although its answer was lost) cannot be provoked on demand. This package serves the four
-API routes and the OAuth token route over real HTTP (or HTTPS) on the loopback interface, as
+API routes over real HTTP (or HTTPS) on the loopback interface, as
 described in the project's API contract, and adds what a test or a benchmark needs:
 
 * scripted verdicts per operation (``Scenario.upload_verdict`` / ``publish_verdict``);
@@ -36,8 +36,6 @@ from edge_publish.simulator._cli import main
 from edge_publish.simulator._contract import (
     DEFAULT_API_KEY,
     DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
-    FAKE_TENANT,
     HOSTILE_LINES,
     HOSTILE_TEXT,
     PUBLISH_ERRORS,
@@ -50,8 +48,6 @@ from edge_publish.simulator._wire import Simulator
 __all__ = [
     "DEFAULT_API_KEY",
     "DEFAULT_CLIENT_ID",
-    "DEFAULT_CLIENT_SECRET",
-    "FAKE_TENANT",
     "FAULT_KINDS",
     "HOSTILE_LINES",
     "HOSTILE_TEXT",

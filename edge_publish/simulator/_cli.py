@@ -29,8 +29,7 @@ def _parser() -> argparse.ArgumentParser:
         prog=PROG,
         description=(
             "Run a local simulator of the Edge Add-ons API, to test a workflow's wiring "
-            "without touching the store. Point the action's API root (and, for v1, the token "
-            "URL) at it."
+            "without touching the store. Point the action's API root at it."
         ),
     )
     parser.add_argument("--port", type=int, default=0, help="port (default: a free one)")
@@ -123,8 +122,6 @@ def _banner(sim: Simulator) -> str:
             "Fake credentials (safe to print):",
             f"  v1.1: Authorization: ApiKey {scenario.api_key}",
             f"        X-ClientID: {scenario.client_id}",
-            f"  v1:   token URL {sim.token_url}",
-            f"        client_id {scenario.client_id}, client_secret {scenario.client_secret}",
             f"  any product id that is a GUID; journal at {sim.url}{JOURNAL_PATH}",
             "Stop with Ctrl-C (SIGINT) or SIGTERM.",
             "",

@@ -17,12 +17,8 @@ from typing import Any, Final, TypeAlias
 JSONDict: TypeAlias = dict[str, Any]
 
 # --- Fixed values ---------------------------------------------------------------------------
-API_SCOPE: Final = "https://api.addons.microsoftedge.microsoft.com/.default"
-FAKE_TENANT: Final = "5f1a9c3e-7b2d-4e8f-9a6c-0d1e2f3a4b5c"
 DEFAULT_CLIENT_ID: Final = "sim-client-id"
 DEFAULT_API_KEY: Final = "sim-api-key"
-DEFAULT_CLIENT_SECRET: Final = "sim-client-secret"  # noqa: S105 - a published fake
-TOKEN_LIFETIME: Final = 3599
 REQUEST_ID_HEADER: Final = "x-ms-middleware-request-id"
 
 JSON_TYPE: Final = "application/json; charset=utf-8"
@@ -35,7 +31,8 @@ GUID_PATTERN: Final = (
 GUID_RE: Final = re.compile(GUID_PATTERN)
 
 # --- Routes ---------------------------------------------------------------------------------
-ROUTES: Final = ("upload", "upload_status", "publish", "publish_status", "token")
+# v1's OAuth token route is gone: v1 is retired (CONTRACT.md, Authentication).
+ROUTES: Final = ("upload", "upload_status", "publish", "publish_status")
 API_ROUTES: Final = frozenset({"upload", "upload_status", "publish", "publish_status"})
 # The public store listing: another host in reality, so neither an API route nor in "any".
 LISTING_ROUTE: Final = "listing"
@@ -54,7 +51,6 @@ _ROUTE_TABLE: Final = (
         re.compile(r"^/v1/products/(?P<product>[^/]+)/submissions/operations/(?P<op>[^/]+)$"),
         "publish_status",
     ),
-    ("POST", re.compile(r"^/(?P<tenant>[^/]+)/oauth2/v2\.0/token$"), "token"),
     ("GET", re.compile(r"^/addons/getproductdetailsbycrxid/(?P<crx>[^/]+)$"), LISTING_ROUTE),
 )
 # The simulator's own route: the journal, unauthenticated, never faulted, never recorded.
@@ -172,6 +168,12 @@ PORTAL_HTML: Final = (
     b"<!DOCTYPE html><html><head><title>Sign in</title></head><body><h1>Sign in to continue"
     b"</h1><form method=post><input name=user><input name=password type=password></form>"
     b"</body></html>"
+)
+# A firewall's (or web application firewall's) refusal page: no API behind it answered.
+FIREWALL_HTML: Final = (
+    b"<!DOCTYPE html><html><head><title>403 Forbidden - Access Denied</title></head><body>"
+    b"<h1>Access Denied</h1><p>The request was blocked by the web application firewall."
+    b"</p></body></html>"
 )
 BAD_GATEWAY_HTML: Final = (
     b"<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway"

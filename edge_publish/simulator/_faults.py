@@ -20,6 +20,7 @@ from typing import Any, Final
 from edge_publish.simulator._contract import (
     BAD_GATEWAY_HTML,
     CLIENT_ID_INVALID,
+    FIREWALL_HTML,
     GATEWAY_TIMEOUT_HTML,
     HTML_TYPE,
     JSON_TYPE,
@@ -59,6 +60,8 @@ FAULT_KINDS: Final = (
     "endless",
     "front_door_404",
     "portal",
+    "firewall_403",
+    "gateway",
     "moved",
 )
 # Kinds the socket server carries out; every other kind answers with `fault_response`.
@@ -81,6 +84,7 @@ DEFAULT_CHAOS_KINDS: Final = (
     "drop_before_body",
     "502_after_effect",
     "504_after_effect",
+    "front_door_404",  # on any route, on a bad day (CONTRACT.md, "Front-door pages")
 )
 # ``any`` counts requests to all five routes, ``api`` to the four API routes; the listing
 # (another host in reality) is faulted by its own name only.
@@ -175,10 +179,14 @@ _STATIC_FAULTS: Final[dict[str, tuple[int, bytes, str | None]]] = {
     "502": (502, BAD_GATEWAY_HTML, HTML_TYPE),
     "503": (503, b"The service is unavailable.", TEXT_TYPE),
     "504": (504, GATEWAY_TIMEOUT_HTML, HTML_TYPE),
-    # Azure's front door answering for an API that is not behind it (seen on a bad day).
+    # Azure's front door answering for an API that is not behind it, on any route and at any
+    # request (CONTRACT.md, "Front-door pages on any route"; "status" makes it another page).
     "front_door_404": (404, WEB_SITE_NOT_FOUND, HTML_TYPE),
     # A portal or captive proxy that answers every path with a page, credentials or not.
     "portal": (200, PORTAL_HTML, HTML_TYPE),
+    # A firewall in front of the API refusing the request with its own page (issue 20: "a
+    # firewall's HTML 403"), which is not the API's 403 "Client ID is Invalid".
+    "firewall_403": (403, FIREWALL_HTML, HTML_TYPE),
     # The public listing, sent to the store's home page.
     "moved": (301, b"", None),
 }
@@ -189,10 +197,26 @@ _BUILT_FAULTS: Final[dict[str, Callable[[dict[str, Any], str], Response]]] = {
 }
 
 
-def fault_response(fault: Fault, operation_id: str) -> Response:
-    """The answer of a fault that answers, with the entry's overrides applied."""
+def _gateway(*, credentials: bool) -> Response:
+    """A gateway with no API behind it (issue 20 §2), whatever the route.
+
+    It refuses a request without credentials with an empty 401, as the API does for a refused
+    key (CONTRACT.md), and answers any key with an empty 404, where the API's own 404 is JSON.
+    Credentials are never checked.
+    """
+    return Response(404 if credentials else 401)
+
+
+def fault_response(fault: Fault, operation_id: str, *, credentials: bool = False) -> Response:
+    """The answer of a fault that answers, with the entry's overrides applied.
+
+    *credentials* tells whether the request carried an ``Authorization`` header: the
+    ``gateway`` kind answers by it.
+    """
     static = _STATIC_FAULTS.get(AFTER_EFFECT_KINDS.get(fault.kind) or fault.kind)
-    if static is not None:
+    if fault.kind == "gateway":
+        response = _gateway(credentials=credentials)
+    elif static is not None:
         response = Response(static[0], static[1], static[2])
     else:
         response = _BUILT_FAULTS[fault.kind](fault.options, operation_id)

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import hmac
 import time
-from urllib.parse import parse_qsl
 
 from edge_publish.simulator._contract import (
-    API_SCOPE,
     CLIENT_ID_INVALID,
     GUID_RE,
     HTML_TYPE,
@@ -20,9 +18,7 @@ from edge_publish.simulator._contract import (
     JSON_TYPE,
     LISTING_ROUTE,
     TEXT_TYPE,
-    TOKEN_LIFETIME,
     WEB_SITE_NOT_FOUND,
-    Body,
     Request,
     Response,
     json_response,
@@ -31,11 +27,6 @@ from edge_publish.simulator._contract import (
 )
 from edge_publish.simulator._listing import package_version
 from edge_publish.simulator._state import Operation, State
-
-
-def form_fields(body: Body) -> list[tuple[str, str]]:
-    """The fields of a form-encoded body, in order."""
-    return parse_qsl(body.data.decode("utf-8", "replace"), keep_blank_values=True)
 
 
 def same(given: str, expected: str) -> bool:
@@ -54,8 +45,6 @@ def contract_response(request: Request, state: State) -> Response:
         return no_such_path()
     if request.route == "journal":
         return json_response(200, state.journal())
-    if request.route == "token":
-        return token(request, state)
     if request.route == LISTING_ROUTE:  # public: no credentials, no product
         return state.listing_document(request)
     product = request.params["product"]
@@ -76,11 +65,11 @@ def contract_response(request: Request, state: State) -> Response:
 
 
 def authorize(request: Request, state: State) -> Response | None:
-    """Check v1.1 (ApiKey + X-ClientID) or v1 (Bearer) credentials; None when they pass.
+    """Check v1.1 credentials (ApiKey + X-ClientID); None when they pass.
 
-    No ``Authorization`` at all is the gateway's 401 ``Invalid Azure AD JWT``; a refused key
-    is a 401 (empty, as an expired key gives); a right key with a wrong or missing client id
-    is a 403 ``Client ID is Invalid``.
+    No ``Authorization`` at all is the gateway's 401 ``Invalid Azure AD JWT``, and so is a v1
+    bearer token (v1 is retired); a refused key is a 401 (empty, as an expired key gives); a
+    right key with a wrong or missing client id is a 403 ``Client ID is Invalid``.
     """
     scenario = state.scenario
     given = (request.header("Authorization") or "").strip()
@@ -88,8 +77,6 @@ def authorize(request: Request, state: State) -> Response | None:
         return Response(401, INVALID_JWT_JSON, JSON_TYPE)
     scheme, _, credential = given.partition(" ")
     if scheme.lower() == "bearer":
-        if state.token_valid(credential.strip()):
-            return None
         return Response(401, INVALID_JWT_JSON, JSON_TYPE)
     if scheme.lower() != "apikey" or not same(credential.strip(), scenario.api_key):
         return Response(401)
@@ -143,38 +130,4 @@ def status(request: Request, state: State) -> Response:
     document = operation.status_document(time.time())
     response = json_response(200, document)
     response.verdict = document.get("status")
-    return response
-
-
-def token(request: Request, state: State) -> Response:
-    """The OAuth client-credentials token route (v1)."""
-    scenario = state.scenario
-    form = dict(reversed(form_fields(request.body)))  # the first value of a repeated field wins
-    if form.get("grant_type") != "client_credentials":
-        return json_response(
-            400,
-            {
-                "error": "invalid_request",
-                "error_description": "AADSTS900144: grant_type must be client_credentials.",
-            },
-        )
-    if form.get("scope") != API_SCOPE:
-        return json_response(
-            400,
-            {
-                "error": "invalid_request",
-                "error_description": f"AADSTS70011: The scope must be {API_SCOPE}.",
-            },
-        )
-    if not same(form.get("client_id", ""), scenario.client_id):
-        description = "AADSTS700016: Application not found in the directory."
-        return json_response(401, {"error": "invalid_client", "error_description": description})
-    if not same(form.get("client_secret", ""), scenario.client_secret):
-        description = "AADSTS7000215: Invalid client secret provided."
-        return json_response(401, {"error": "invalid_client", "error_description": description})
-    issued = state.issue_token()
-    response = json_response(
-        200, {"token_type": "Bearer", "expires_in": TOKEN_LIFETIME, "access_token": issued}
-    )
-    response.set_header("Cache-Control", "no-store")
     return response

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Final, Protocol, TypeAlias
 from edge_publish.simulator._contract import (
     DEFAULT_API_KEY,
     DEFAULT_CLIENT_ID,
-    DEFAULT_CLIENT_SECRET,
     DOCUMENTED_STATUSES,
     GUID_PATTERN,
     LOCATION_FOR,
@@ -118,7 +117,6 @@ SCENARIO_SCHEMA: Final = {
         "product_rules": {"type": "boolean"},
         "client_id": _NON_EMPTY,
         "api_key": _NON_EMPTY,
-        "client_secret": _NON_EMPTY,
         "listing": {"anyOf": [{"type": "null"}, LISTING_SCHEMA]},
         "products": {
             "anyOf": [
@@ -250,9 +248,8 @@ class Scenario:
             ``InProgressSubmission``, always does).
         review_seconds: How long a successful publish stays in review: ``InProgressSubmission``
             meanwhile, and its version goes live on the listing after it.
-        client_id: The expected ``X-ClientID`` and OAuth ``client_id``.
+        client_id: The expected ``X-ClientID``.
         api_key: The expected v1.1 API key.
-        client_secret: The expected v1 OAuth client secret.
         products: The product ids that exist; None means every GUID does.
         listing: The public store listing's item (``crx_id``, the live ``version``, ``name``,
             ``store_product_id``), or None: every listing request is then a 404.
@@ -276,7 +273,6 @@ class Scenario:
     review_seconds: float = math.inf
     client_id: str = DEFAULT_CLIENT_ID
     api_key: str = DEFAULT_API_KEY
-    client_secret: str = DEFAULT_CLIENT_SECRET
     products: list[str] | None = None
     listing: dict[str, Any] | None = None
 

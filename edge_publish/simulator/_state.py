@@ -1,4 +1,4 @@
-"""The simulator's state: operations and their verdicts, product rules, tokens and the journal.
+"""The simulator's state: operations and their verdicts, product rules and the journal.
 
 All of it sits behind one lock in `State`, because the socket server handles each connection in
 a thread of its own.
@@ -27,7 +27,6 @@ from edge_publish.simulator._contract import (
     ROUTES,
     STATUS_FIELD_MODES,
     STRAY_STATUS,
-    TOKEN_LIFETIME,
     UPLOAD_SCHEMAS,
     JSONDict,
     Request,
@@ -206,7 +205,7 @@ class ProductState:
 
 
 class State:
-    """The simulator's state: scenario, counters, operations, tokens and the journal.
+    """The simulator's state: scenario, counters, operations and the journal.
 
     Every method takes the lock, because handler threads run concurrently.
     """
@@ -218,8 +217,6 @@ class State:
         self.app_id = str(uuid.uuid4())
         # The root a ``url`` Location starts with; the server sets it once it listens.
         self.base_url = ""
-        # Issued tokens survive `reset`: a client may still hold one.
-        self.tokens: dict[str, float] = {}
         self.requests: list[JSONDict] = []
         self.operations: dict[str, Operation] = {}
         self.route_counts: Counter[str] = Counter()
@@ -379,22 +376,9 @@ class State:
         return operation
 
     # --- credentials ----------------------------------------------------------------------
-    def issue_token(self) -> str:
-        """A new bearer token, valid for `TOKEN_LIFETIME` seconds."""
-        token = "eyJ0eXAiOiJKV1QiLCJhbGciOiJub25lIn0." + secrets.token_urlsafe(32)
-        with self.lock:
-            self.tokens[token] = time.time()
-        return token
-
-    def token_valid(self, token: str) -> bool:
-        """Whether ``token`` was issued here and has not expired."""
-        with self.lock:
-            issued = self.tokens.get(token)
-        return issued is not None and time.time() < issued + TOKEN_LIFETIME
-
     def secret_values(self) -> list[str]:
-        """Every secret the journal must never contain: the key, the secret, each token."""
-        values = [self.scenario.api_key, self.scenario.client_secret, *list(self.tokens)]
+        """Every secret the journal must never contain: the API key."""
+        values = [self.scenario.api_key]
         return [value for value in values if len(value) >= MIN_SCRUB_LENGTH]
 
     # --- journal --------------------------------------------------------------------------

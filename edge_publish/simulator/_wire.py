@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 
 from edge_publish.simulator import _routes
 from edge_publish.simulator._contract import (
-    FAKE_TENANT,
     REQUEST_ID_HEADER,
     Body,
     JSONDict,
@@ -43,7 +42,7 @@ if TYPE_CHECKING:
 # 1 MiB reads: few system calls and few Python iterations per byte, so a loopback upload is
 # limited by the client, not by this server (a benchmark compares the action with curl here).
 READ_CHUNK: Final = 1024 * 1024
-# Bytes of a non-upload body kept for the journal (notes, token form); the rest is only hashed.
+# Bytes of a non-upload body kept for the journal (the notes); the rest is only hashed.
 KEEP_LIMIT: Final = 16 * 1024 * 1024
 MAX_LINE: Final = 65536
 ENDLESS_PIECE: Final = 64 * 1024
@@ -344,7 +343,8 @@ class _Exchange:
                 special()
             else:
                 operation_id = self.params.get("op") or str(uuid.uuid4())
-                self.respond(fault_response(fault, operation_id))
+                credentials = bool(self.handler.headers.get("Authorization", "").strip())
+                self.respond(fault_response(fault, operation_id, credentials=credentials))
 
     def contract_response(self) -> Response:
         """Read the body, then let the routes answer; note what they did in the journal."""
@@ -362,14 +362,12 @@ class _Exchange:
         """Read the whole body (keep-alive needs it consumed) and note it in the journal."""
         # An upload is kept only to read its version, for the scenario's store listing.
         listed = self.route == "upload" and self.state.listing is not None
-        body = self.read_body(keep=listed or self.route in ("publish", "token"))
+        body = self.read_body(keep=listed or self.route == "publish")
         self.entry["body_size"] = body.size
         if self.route == "upload":
             self.entry["body_sha256"] = body.sha256
         elif self.route == "publish":
             self.entry["body_text"] = body.data.decode("utf-8", errors="replace")
-        elif self.route == "token":
-            self.entry["form_fields"] = [name for name, _ in _routes.form_fields(body)]
         return body
 
     def read_body(self, *, keep: bool) -> Body:
@@ -601,11 +599,6 @@ class Simulator:
         host = f"[{self.host}]" if ":" in self.host else self.host
         scheme = "http" if self.ssl_context is None else "https"
         return f"{scheme}://{host}:{self.port}"
-
-    @property
-    def token_url(self) -> str:
-        """The v1 access token URL, with a fixed fake tenant."""
-        return f"{self.url}/{FAKE_TENANT}/oauth2/v2.0/token"
 
     def journal(self) -> JSONDict:
         """A deep copy of the journal: ``{"requests": [...], "operations": [...]}``."""

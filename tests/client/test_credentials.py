@@ -13,6 +13,7 @@ JSON = "application/json; charset=utf-8"
 HTML = "text/html; charset=utf-8"
 API_404 = b'{"statusCode":404,"message":"Not Found"}'
 FRONT_DOOR = b"<html><head><title>Microsoft Azure Web App - Error 404</title></head></html>"
+FIREWALL = b"<html><head><title>Access denied</title></head><body>Blocked by policy</body></html>"
 
 
 def answers(control: httpx.Response, probe: httpx.Response, seen: list[httpx.Request]):
@@ -39,10 +40,9 @@ def response(status: int, body: bytes = b"", content_type: str | None = None) ->
 
 
 @pytest.mark.parametrize("refusal", [response(401), response(403, b"Client ID is Invalid")])
-@pytest.mark.parametrize("probe", [response(404, API_404, JSON), response(404)])
-def test_authorized_takes_a_refused_control_and_the_apis_own_404(refusal, probe):
+def test_authorized_takes_the_apis_refusal_of_the_control_and_its_own_404(refusal):
     seen: list[httpx.Request] = []
-    with client_with(answers(refusal, probe, seen)) as client:
+    with client_with(answers(refusal, response(404, API_404, JSON), seen)) as client:
         assert client.check_credentials(deadline=far()) is None
     control, sent = seen
     assert "Authorization" not in control.headers
@@ -55,13 +55,11 @@ def test_authorized_takes_a_refused_control_and_the_apis_own_404(refusal, probe)
 @pytest.mark.parametrize(
     ("control", "shown"),
     [
-        (response(404, API_404, JSON), f"HTTP 404 ({JSON})"),  # a path the API does not have
-        (response(404, FRONT_DOOR, HTML), f"HTTP 404 ({HTML})"),
-        (response(200, b"<html>Sign in</html>", HTML), f"HTTP 200 ({HTML})"),
-        (response(400), "HTTP 400 (no content type)"),
+        (response(404, API_404, JSON), "HTTP 404 (application/json, 40 bytes)"),  # a wrong path
+        (response(400), "HTTP 400 (no content type, empty)"),
     ],
 )
-def test_a_control_that_is_not_refused_names_api_url_and_sends_no_credentials(control, shown):
+def test_the_api_not_refusing_the_control_names_api_url_and_sends_no_credentials(control, shown):
     error, seen = check(control, response(404, API_404, JSON), InvalidInput)
     assert len(seen) == 1  # the credentials were never sent
     assert error.message.startswith(f"`api-url` {API} answered a request without credentials")
@@ -71,27 +69,64 @@ def test_a_control_that_is_not_refused_names_api_url_and_sends_no_credentials(co
 
 
 @pytest.mark.parametrize(
+    ("control", "shown"),
+    [
+        (
+            response(404, FRONT_DOOR, HTML),
+            'HTTP 404 (text/html, "Microsoft Azure Web App - Error 404") from Azure\'s front door',
+        ),
+        (response(200, b"<html>Sign in</html>", HTML), "HTTP 200 (text/html, 20 bytes)"),
+        # A firewall's or a portal's refusal is not the API's.
+        (response(403, FIREWALL, HTML), 'HTTP 403 (text/html, "Access denied")'),
+        (response(401, b"<html><title>Sign in</title></html>", HTML), 'HTTP 401 (text/html, "Sign'),
+        (response(404), "HTTP 404 (no content type, empty), after 4 attempt(s)"),
+    ],
+)
+def test_a_control_answered_by_another_is_said_so_with_its_url_and_no_credentials_sent(
+    control, shown
+):
+    error, seen = check(control, response(404, API_404, JSON), ProtocolError)
+    assert [request.headers.get("Authorization") for request in seen] == [None] * 4  # 3 retries
+    assert error.message.startswith(
+        "Something other than the Edge Add-ons API answered the request without credentials at "
+        f"{API}/v1/products/"
+    )
+    assert shown in error.message
+    assert error.message.endswith("; the credentials were not sent.")
+    assert error.situation == "answered-by-another"
+    assert "re-run later" in advice_for(error)
+
+
+@pytest.mark.parametrize(
     ("probe", "shown"),
     [
-        (response(404, FRONT_DOOR, HTML), f"HTTP 404 ({HTML})"),
-        (response(404, b"Not Found", "text/plain"), "HTTP 404 (text/plain)"),
-        (response(404, b'{"error":"nope"}', JSON), f"HTTP 404 ({JSON})"),
-        (response(404, b'{"statusCode":401,"message":"x"}', JSON), f"HTTP 404 ({JSON})"),
-        (response(200, b"<html>Welcome to the hotel wifi</html>", HTML), f"HTTP 200 ({HTML})"),
-        (response(204), "HTTP 204 (no content type)"),
+        (response(404, FRONT_DOOR, HTML), 'HTTP 404 (text/html, "Microsoft Azure Web App'),
+        (response(404, b"Not Found", "text/plain"), "HTTP 404 (text/plain, 9 bytes)"),
+        (response(404, b'{"error":"nope"}', JSON), "HTTP 404 (application/json, 16 bytes)"),
+        (response(404, b'{"statusCode":401,"message":"x"}', JSON), "HTTP 404 (application/json"),
+        (response(404), "HTTP 404 (no content type, empty)"),  # a gateway's, with any key
+        (response(200, b"<html>Welcome to the hotel wifi</html>", HTML), "HTTP 200 (text/html"),
+        (response(204), "HTTP 204 (no content type, empty)"),
+        (response(403, FIREWALL, HTML), 'HTTP 403 (text/html, "Access denied")'),
     ],
 )
 def test_only_the_apis_own_404_counts_as_authorized(probe, shown):
     error, seen = check(response(401), probe, ProtocolError)
     assert shown in error.message
-    assert error.situation == "probe-answered-by-another"
-    assert [request.headers.get("Authorization") for request in seen] == [None, "ApiKey key-1234"]
+    assert "answered the credentials probe" in error.message
+    assert error.situation == "answered-by-another"
+    sent = [request.headers.get("Authorization") for request in seen]
+    assert sent == [None] + ["ApiKey key-1234"] * 4  # a page is transient: polled again
 
 
-@pytest.mark.parametrize(("status", "code"), [(401, "Unauthorized"), (403, "Forbidden")])
-def test_a_refused_probe_is_still_a_refusal(status, code):
-    error, _ = check(response(401), response(status), ApiError)
+@pytest.mark.parametrize(
+    ("probe", "code"),
+    [(response(401), "Unauthorized"), (response(403, b"Client ID is Invalid"), "Forbidden")],
+)
+def test_the_apis_refusal_of_the_probe_is_a_refusal(probe, code):
+    error, seen = check(response(401), probe, ApiError)
     assert error.code == code
+    assert len(seen) == 2
 
 
 def test_a_redirected_control_is_never_followed():
@@ -109,7 +144,7 @@ def test_the_readme_makes_the_claims_the_client_makes_and_keeps():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     section = readme.split("**`check-credentials: true`**", 1)[1].split("[`examples/", 1)[0]
     seen: list[httpx.Request] = []
-    with client_with(answers(response(401), response(404), seen)) as client:
+    with client_with(answers(response(401), response(404, API_404, JSON), seen)) as client:
         client.check_credentials(deadline=far())
         doc = _said(type(client).check_credentials.__doc__ or "")
     # Two requests, the control first and without credentials.

@@ -25,9 +25,14 @@ GUID = "d34f98f5-f9b7-42b1-bebb-98707202b21d"
 class _Ok(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         # The API refuses a request without credentials, and knows no such operation.
-        self.send_response(404 if self.headers.get("Authorization") else 401)
-        self.send_header("Content-Length", "0")
+        body = (
+            b'{"statusCode":404,"message":"Not Found"}' if "Authorization" in self.headers else b""
+        )
+        self.send_response(404 if body else 401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
         self.end_headers()
+        self.wfile.write(body)
 
     def log_message(self, *_):
         pass

@@ -22,7 +22,6 @@ AUTH = {"Authorization": "ApiKey sim-api-key", "X-ClientID": "sim-client-id"}
 ZIP = {"Content-Type": "application/zip"}
 PACKAGE = b"PK\x03\x04 a tiny fake zip"
 FAST: dict[str, Any] = {"upload_seconds": 0.1, "publish_seconds": 0.1}
-SCOPE = "https://api.addons.microsoftedge.microsoft.com/.default"
 GUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 REPO = Path(__file__).resolve().parents[2]
 NOT_FOUND = {"statusCode": 404, "message": "Not Found"}
@@ -90,17 +89,6 @@ def wait_for(predicate: Callable[[], T], timeout: float = 30.0) -> T:
         assert time.monotonic() < deadline, "condition never became true"
         time.sleep(0.02)
     return value
-
-
-def token(client: httpx.Client, sim: Simulator, **changes: str) -> httpx.Response:
-    form = {
-        "client_id": "sim-client-id",
-        "client_secret": "sim-client-secret",
-        "scope": SCOPE,
-        "grant_type": "client_credentials",
-        **changes,
-    }
-    return client.post(sim.token_url, data=form)
 
 
 def server_tls(ca: trustme.CA) -> ssl.SSLContext:

@@ -43,7 +43,7 @@ def test_documented_messages_match_the_contract() -> None:
             "publish_status",
             {"product": PRODUCT, "op": "x"},
         ),
-        ("POST", "/tenant/oauth2/v2.0/token", "token", {"tenant": "tenant"}),
+        ("POST", "/tenant/oauth2/v2.0/token", None, {}),  # v1's token route: retired
         ("GET", "/_simulator/journal", "journal", {}),
         ("POST", "/_simulator/journal", None, {}),
         ("GET", f"/v1/products/{PRODUCT}/submissions", None, {}),

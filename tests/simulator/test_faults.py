@@ -22,7 +22,6 @@ from tests.simulator.helpers import (
     publish,
     publish_status,
     settle,
-    token,
     upload,
     upload_status,
     wait_for,
@@ -40,6 +39,7 @@ STATUS_FAULTS = [
     ("503", 503, None),
     ("front_door_404", 404, None),
     ("portal", 200, None),
+    ("firewall_403", 403, None),
 ]
 
 
@@ -72,9 +72,13 @@ def test_502_is_an_html_page(start: StartSim, connect: Connect) -> None:
 
 @pytest.mark.parametrize(
     ("kind", "status", "title"),
-    [("front_door_404", 404, "Microsoft Azure Web App - Error 404"), ("portal", 200, "Sign in")],
+    [
+        ("front_door_404", 404, "Microsoft Azure Web App - Error 404"),
+        ("portal", 200, "Sign in"),
+        ("firewall_403", 403, "403 Forbidden - Access Denied"),
+    ],
 )
-def test_front_door_and_portal_answer_html_pages_whatever_the_credentials(
+def test_front_door_portal_and_firewall_answer_html_pages_whatever_the_credentials(
     start: StartSim, connect: Connect, kind: str, status: int, title: str
 ) -> None:
     sim = start(faults=[{"route": "api", "requests": "all", "kind": kind}])
@@ -83,6 +87,29 @@ def test_front_door_and_portal_answer_html_pages_whatever_the_credentials(
         assert response.status_code == status
         assert response.headers["Content-Type"] == "text/html; charset=utf-8"
         assert f"<title>{title}</title>" in response.text
+
+
+@pytest.mark.parametrize("route", ["upload", "upload_status", "publish", "publish_status"])
+def test_the_gateway_refuses_no_credentials_and_answers_any_key_with_an_empty_404(
+    start: StartSim, connect: Connect, route: str
+) -> None:
+    sim = start(faults=[{"route": "api", "requests": "all", "kind": "gateway"}])
+    send = {
+        "upload": upload,
+        "publish": publish,
+        "upload_status": lambda c: c.get(upload_status(PRODUCT)),
+        "publish_status": lambda c: c.get(publish_status(PRODUCT)),
+    }[route]
+    refused = send(connect(sim, auth=False))
+    assert (refused.status_code, refused.content) == (401, b"")
+    wrong_key = connect(sim, auth=False)
+    wrong_key.headers.update({"Authorization": "ApiKey not-the-key", "X-ClientID": "nobody"})
+    for client in (connect(sim), wrong_key):
+        answered = send(client)
+        assert (answered.status_code, answered.content) == (404, b"")
+        assert "Content-Type" not in answered.headers
+    assert sim.journal()["operations"] == []  # no API behind it
+    assert {entry["fault"] for entry in sim.requests()} == {"gateway"}
 
 
 def test_500_is_empty_with_content_length_zero(start: StartSim, connect: Connect) -> None:
@@ -280,10 +307,11 @@ def test_any_and_api_routes_count_across_routes(start: StartSim, connect: Connec
     ]
     sim = start(faults=faults)
     client = connect(sim)
-    assert token(client, sim).status_code == 200  # any 1
-    assert upload(client).status_code == 503  # any 2, api 1
-    assert upload(client).status_code == 202  # any 3, api 2
-    assert publish(client).status_code == 502  # any 4, api 3
+    listing = "/addons/getproductdetailsbycrxid/" + "a" * 32
+    assert client.get(listing).status_code == 404  # the listing: neither any nor api
+    assert upload(client).status_code == 202  # any 1, api 1
+    assert upload(client).status_code == 503  # any 2, api 2
+    assert publish(client).status_code == 502  # any 3, api 3
     assert publish(client).status_code == 202
 
 

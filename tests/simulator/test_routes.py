@@ -8,7 +8,7 @@ import json
 import httpx
 import pytest
 
-from edge_publish.simulator import FAKE_TENANT, Scenario, Simulator
+from edge_publish.simulator import Scenario, Simulator
 from edge_publish.simulator._contract import Body, Request, Response
 from edge_publish.simulator._routes import contract_response
 from edge_publish.simulator._state import State
@@ -27,7 +27,6 @@ from tests.simulator.helpers import (
     op_id,
     publish,
     publish_status,
-    token,
     upload,
     upload_status,
 )
@@ -102,47 +101,10 @@ def test_custom_credentials_replace_the_defaults(start: StartSim, connect: Conne
     assert upload(client, headers=good).status_code == 202
 
 
-def test_bearer_token_from_the_token_route_is_accepted(sim: Simulator, connect: Connect) -> None:
-    client = connect(sim, auth=False)
-    assert sim.token_url == f"{sim.url}/{FAKE_TENANT}/oauth2/v2.0/token"
-    response = token(client, sim)
-    assert response.status_code == 200
-    body = response.json()
-    assert set(body) == {"token_type", "expires_in", "access_token"}
-    assert body["token_type"] == "Bearer"
-    assert body["expires_in"] == 3599
-    bearer = {"Authorization": f"Bearer {body['access_token']}"}
-    assert upload(client, headers=bearer).status_code == 202
-    # A second token is different, and both work.
-    second = token(client, sim).json()["access_token"]
-    assert second != body["access_token"]
-    assert upload(client, headers={"Authorization": f"Bearer {second}"}).status_code == 202
-
-
-def test_unknown_bearer_token_is_401_invalid_jwt(sim: Simulator, connect: Connect) -> None:
+def test_a_v1_bearer_token_is_401_invalid_jwt(sim: Simulator, connect: Connect) -> None:
     response = upload(connect(sim, auth=False), headers={"Authorization": "Bearer not-issued-here"})
     assert response.status_code == 401
     assert response.json() == {"statusCode": 401, "message": "Invalid Azure AD JWT"}
-
-
-@pytest.mark.parametrize(
-    ("changes", "status", "error"),
-    [
-        ({"client_secret": "wrong"}, 401, "invalid_client"),
-        ({"client_id": "wrong"}, 401, "invalid_client"),
-        ({"scope": "https://graph.microsoft.com/.default"}, 400, "invalid_request"),
-        ({"grant_type": "password"}, 400, "invalid_request"),
-    ],
-)
-def test_token_route_rejects_bad_requests(
-    sim: Simulator, connect: Connect, changes: dict[str, str], status: int, error: str
-) -> None:
-    response = token(connect(sim, auth=False), sim, **changes)
-    assert response.status_code == status
-    body = response.json()
-    assert body["error"] == error
-    assert body["error_description"]
-    assert "access_token" not in body
 
 
 @pytest.mark.parametrize(
@@ -286,16 +248,6 @@ def test_probe_with_a_right_key_and_a_refused_client_id_is_403_text(
         headers["X-ClientID"] = client_id
     response = answer(State(Scenario()), path, headers)
     assert answered(response) == (403, "text/plain; charset=utf-8", b"Client ID is Invalid")
-
-
-def test_probe_with_a_v1_token_is_404_when_issued_and_401_when_not() -> None:
-    state = State(Scenario())
-    issued = state.issue_token()
-    path = PROBES[0]
-    assert answered(answer(state, path, {"Authorization": f"Bearer {issued}"})) == JSON_404
-    refused = answer(state, path, {"Authorization": "Bearer not-issued-here"})
-    assert refused.status == 401
-    assert json.loads(refused.body) == {"statusCode": 401, "message": "Invalid Azure AD JWT"}
 
 
 def test_an_unknown_path_a_wrong_key_a_missing_key_and_an_unknown_operation_differ() -> None:

@@ -28,7 +28,6 @@ from tests.simulator.helpers import (
     publish,
     published_and_settled,
     settle,
-    token,
     upload,
     upload_status,
 )
@@ -77,7 +76,15 @@ def test_named_scenario_values() -> None:
     assert Scenario.load("chaos").chaos == {
         "rate": 0.3,
         "seed": 1,
-        "kinds": ["429", "502", "503", "drop_before_body", "502_after_effect", "504_after_effect"],
+        "kinds": [
+            "429",
+            "502",
+            "503",
+            "drop_before_body",
+            "502_after_effect",
+            "504_after_effect",
+            "front_door_404",
+        ],
     }
     assert Scenario.load("NoModulesUpdated").publish_verdict == "NoModulesUpdated"
     assert Scenario.load("product-rules").product_rules is True
@@ -106,7 +113,6 @@ def test_named_refusal_scenarios_refuse_every_api_call(
         client = connect(sim)
         assert upload(client).status_code == status
         assert publish(client).status_code == status
-        assert token(client, sim).status_code == 200
 
 
 def test_from_dict_rejects_unknown_keys_naming_them() -> None:

@@ -25,7 +25,6 @@ from tests.simulator.helpers import (
     publish_status,
     published_and_settled,
     settle,
-    token,
     upload,
     upload_status,
     uploaded_and_settled,
@@ -333,37 +332,24 @@ def test_publish_notes_are_kept_byte_exact_even_when_not_utf8(
     assert entry["body_text"] == "caf\ufffd \ufffd"
 
 
-def test_token_route_records_field_names_only(sim: Simulator, connect: Connect) -> None:
-    client = connect(sim, auth=False)
-    issued = token(client, sim).json()["access_token"]
-    [entry] = sim.requests("token")
-    assert entry["form_fields"] == ["client_id", "client_secret", "scope", "grant_type"]
-    assert entry["body_text"] is None
-    assert entry["body_size"] > 0
-    assert "sim-client-secret" not in json.dumps(entry)
-    assert issued not in json.dumps(entry)
-
-
 def test_no_secret_ever_reaches_the_journal(start: StartSim, connect: Connect) -> None:
-    api_key, secret = "very-secret-api-key-1", "very-secret-client-secret-2"
-    sim = start(api_key=api_key, client_secret=secret)
+    api_key, bearer = "very-secret-api-key-1", "very-secret-old-v1-token-2"
+    sim = start(api_key=api_key)
     client = connect(sim, auth=False)
     good = {"Authorization": f"ApiKey {api_key}", "X-ClientID": "sim-client-id"}
     upload(client, headers=good)
     upload(client, headers={"Authorization": api_key, "X-ClientID": "sim-client-id"})
     upload(client, headers={**good, "X-Debug": f"key={api_key}"})
-    issued = token(client, sim, client_secret=secret).json()["access_token"]
-    token(client, sim, client_secret=secret + "-wrong")
-    upload(client, headers={"Authorization": f"Bearer {issued}"})
-    client.post(PUBLISH, content=f"notes leaking {secret} and {issued}", headers=good)
-    client.get(f"/nowhere?key={api_key}", headers={"Cookie": f"s={secret}"})
+    upload(client, headers={"Authorization": f"Bearer {bearer}"})
+    client.post(PUBLISH, content=f"notes leaking {api_key}", headers=good)
+    client.get(f"/nowhere?key={api_key}", headers={"Cookie": f"s={api_key}"})
     dumps = [json.dumps(sim.journal()), client.get("/_simulator/journal").text]
     for dump in dumps:
-        for value in (api_key, secret, issued):
+        for value in (api_key, bearer):
             assert value not in dump
     assert "Bearer ***" in dumps[0]
     assert "ApiKey ***" in dumps[0]
-    assert len(sim.requests()) == 8
+    assert len(sim.requests()) == 6
 
 
 def test_journal_over_http_is_unauthenticated_unrecorded_and_never_faulted(

@@ -18,7 +18,7 @@ import httpx
 import pytest
 import trustme
 
-from edge_publish.simulator import FAKE_TENANT, Scenario, Simulator, _wire
+from edge_publish.simulator import Scenario, Simulator, _wire
 from tests.simulator.helpers import (
     AUTH,
     FAST,
@@ -33,7 +33,6 @@ from tests.simulator.helpers import (
     publish,
     server_tls,
     settle,
-    token,
     upload,
     upload_status,
     wait_for,
@@ -130,7 +129,7 @@ def test_curl_upload_with_expect_does_not_wait(sim: Simulator, tmp_path: Path) -
 def test_every_answer_carries_the_support_headers(start: StartSim, connect: Connect) -> None:
     sim = start(faults=[{"route": "publish", "kind": "429"}])
     client = connect(sim)
-    responses = [upload(client), publish(client), client.get("/nowhere"), token(client, sim)]
+    responses = [upload(client), publish(client), client.get("/nowhere")]
     ids = set()
     for response in responses:
         assert GUID.match(response.headers["x-ms-middleware-request-id"])
@@ -194,14 +193,12 @@ def test_https_serves_a_client_that_trusts_the_certificate(
 ) -> None:
     sim, _ = start_tls()
     assert sim.url == f"https://127.0.0.1:{sim.port}"
-    assert sim.token_url == f"https://127.0.0.1:{sim.port}/{FAKE_TENANT}/oauth2/v2.0/token"
     with httpx.Client(base_url=sim.url, headers=AUTH, verify=client_tls(ca), timeout=5) as client:
-        assert token(client, sim).status_code == 200
         response = upload(client, b"z" * 3_000_000)  # more than one TLS record
         assert settle(client, upload_status(op_id(response)))["status"] == "Succeeded"
     entries = sim.requests()
-    assert [entry["route"] for entry in entries[:2]] == ["token", "upload"]
-    assert entries[1]["body_size"] == 3_000_000
+    assert entries[0]["route"] == "upload"
+    assert entries[0]["body_size"] == 3_000_000
     assert all(entry["status"] in (200, 202) for entry in entries)
 
 
